@@ -1,0 +1,48 @@
+using CartOrders.Application.Commands;
+using CartOrders.Application.Feed;
+using CartOrders.Application.Ports;
+using CartOrders.Application.Projections;
+using CartOrders.Domain.Catalog;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace CartOrders.Application;
+
+public static class ApplicationServices
+{
+    /// <summary>Command handling, loading, the catalog and the feed handlers. A store adapter supplies the ports.</summary>
+    public static IServiceCollection AddCartOrdersApplication(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(ProductCatalog.Seed);
+        services.TryAddSingleton<StreamLocks>();
+        services.TryAddSingleton<StreamLoader>();
+        services.TryAddSingleton<CommandHandler>();
+        services.TryAddSingleton<Projector>();
+        services.TryAddSingleton<OrderPlacement>();
+        return services;
+    }
+
+    /// <summary>Runs the handler's subscription as a hosted service for the life of the host.</summary>
+    public static IServiceCollection AddFeedPump<THandler>(this IServiceCollection services)
+        where THandler : class, IFeedHandler
+    {
+        services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => new FeedPumpService(
+            CreatePump<THandler>(sp),
+            sp.GetRequiredService<IEventFeed>(),
+            sp.GetRequiredService<ILogger<FeedPumpService>>()));
+        return services;
+    }
+
+    public static FeedPump CreatePump<THandler>(IServiceProvider services)
+        where THandler : class, IFeedHandler
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return new FeedPump(
+            services.GetRequiredService<IEventFeed>(),
+            services.GetRequiredService<ICheckpointStore>(),
+            services.GetRequiredService<THandler>(),
+            services.GetRequiredService<ILogger<FeedPump>>());
+    }
+}

@@ -1,0 +1,25 @@
+using CartOrders.Domain;
+using CartOrders.Domain.Carts;
+using CartOrders.Domain.Orders;
+
+namespace CartOrders.Application.Commands;
+
+/// <summary>
+/// What the application needs to know of an aggregate to load it: how to fold an event and
+/// the schema its snapshots are written in (a snapshot of another schema is ignored and the
+/// stream is folded from its events, so changing the state's shape only needs a new name).
+/// </summary>
+public sealed record StreamType<TState, TEvent>(string Schema, Func<TState?, TEvent, TState?> Evolve)
+    where TState : class
+    where TEvent : IDomainEvent;
+
+public static class StreamTypes
+{
+    public static StreamType<Cart, CartEvent> Cart { get; } = new("Cart.v1", Domain.Carts.Cart.Evolve);
+
+    public static StreamType<Order, OrderEvent> Order { get; } = new("Order.v1", Domain.Orders.Order.Evolve);
+}
+
+/// <summary>A stream's state at a version; UpdatedAt is when its last event happened.</summary>
+public sealed record Loaded<TState>(TState? State, long Version, DateTimeOffset UpdatedAt)
+    where TState : class;

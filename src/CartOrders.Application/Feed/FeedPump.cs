@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using CartOrders.Application.Ports;
+using Microsoft.Extensions.Logging;
+
+namespace CartOrders.Application.Feed;
+
+/// <summary>A subscriber to the event feed. Handlers are idempotent by (stream, version): the feed is at-least-once.</summary>
+public interface IFeedHandler
+{
+    /// <summary>The subscription's name; its checkpoint is stored under it.</summary>
+    string Subscription { get; }
+
+    Task HandleAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Moves one subscription along the feed: read a batch after the checkpoint, hand it to the
+/// handler, and only then save the checkpoint the batch gave. A crash between the two replays
+/// the batch (at-least-once); a handler failure leaves the checkpoint where it was.
+/// </summary>
+public sealed partial class FeedPump(IEventFeed feed, ICheckpointStore checkpoints, IFeedHandler handler, ILogger<FeedPump> logger)
+{
+    public const int DefaultBatchSize = 256;
+
+    public string Subscription => handler.Subscription;
+
+    /// <summary>Handles one batch; returns how many events it held (0 when the subscription is caught up).</summary>
+    public async Task<int> RunOnceAsync(int maxEvents = DefaultBatchSize, CancellationToken cancellationToken = default)
+    {
+        var checkpoint = await checkpoints.LoadAsync(handler.Subscription, cancellationToken);
+        var batch = await feed.ReadAsync(checkpoint, maxEvents, cancellationToken);
+        if (batch.Events.Count == 0)
+        {
+            if (batch.Checkpoint != checkpoint)
+            {
+                await checkpoints.SaveAsync(handler.Subscription, batch.Checkpoint, CancellationToken.None);
+            }
+
+            return 0;
+        }
+
+        using (var activity = Telemetry.Source.StartActivity("feed " + handler.Subscription, ActivityKind.Consumer))
+        {
+            activity?.SetTag("cartorders.feed.events", batch.Events.Count);
+
+            // Once read, a batch is finished even during shutdown, so its checkpoint is saved.
+            await handler.HandleAsync(batch.Events, CancellationToken.None);
+        }
+
+        await checkpoints.SaveAsync(handler.Subscription, batch.Checkpoint, CancellationToken.None);
+        Telemetry.FeedEventsHandled.Add(batch.Events.Count, new KeyValuePair<string, object?>("subscription", handler.Subscription));
+        LogBatch(logger, handler.Subscription, batch.Events.Count);
+        return batch.Events.Count;
+    }
+
+    /// <summary>Handles batches until caught up or the time budget is spent (timer-driven hosts).</summary>
+    public async Task<int> DrainAsync(TimeSpan budget, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var total = 0;
+        int handled;
+        do
+        {
+            handled = await RunOnceAsync(DefaultBatchSize, cancellationToken);
+            total += handled;
+        }
+        while (handled > 0 && clock.Elapsed < budget && !cancellationToken.IsCancellationRequested);
+
+        return total;
+    }
+
+    public async Task<long> LagAsync(CancellationToken cancellationToken = default) =>
+        await feed.EstimateLagAsync(await checkpoints.LoadAsync(handler.Subscription, cancellationToken), cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Feed {Subscription} handled {Count} events")]
+    private static partial void LogBatch(ILogger logger, string subscription, int count);
+}

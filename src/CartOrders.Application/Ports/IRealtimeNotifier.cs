@@ -1,0 +1,16 @@
+using CartOrders.Application.Projections;
+
+namespace CartOrders.Application.Ports;
+
+/// <summary>Pushes view changes to connected clients; called after the view was written, never before.</summary>
+public interface IRealtimeNotifier
+{
+    /// <summary>Sends <c>cartUpdated</c> to the group <c>cart-{cartId}</c>.</summary>
+    Task CartUpdatedAsync(CartView view, CancellationToken cancellationToken = default);
+
+    /// <summary>Sends <c>orderUpdated</c> to the order's customer.</summary>
+    Task OrderUpdatedAsync(OrderView view, CancellationToken cancellationToken = default);
+
+    /// <summary>Stops the user's connections from receiving the cart's pushes (collaborator removed).</summary>
+    Task RemoveUserFromCartAsync(string cartId, string userId, CancellationToken cancellationToken = default);
+}

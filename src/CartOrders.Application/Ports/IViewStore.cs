@@ -1,0 +1,22 @@
+namespace CartOrders.Application.Ports;
+
+/// <summary>
+/// A materialized view document: kind ("cart", "order"), id, the stream version it reflects,
+/// the users it is listed for, and its JSON.
+/// </summary>
+public sealed record ViewDocument(string Kind, string Id, long Version, IReadOnlyList<string> Members, ReadOnlyMemory<byte> Json, DateTimeOffset UpdatedAt);
+
+/// <summary>Read models written by the projector; lists are served from here.</summary>
+public interface IViewStore
+{
+    Task<ViewDocument?> GetAsync(string kind, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes the document if it is newer than the stored one; false when it was not (versions never go back).</summary>
+    Task<bool> UpsertAsync(ViewDocument document, CancellationToken cancellationToken = default);
+
+    /// <summary>The documents of a kind listed for a user, most recently updated first.</summary>
+    Task<IReadOnlyList<ViewDocument>> ListForMemberAsync(string kind, string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes every view (a rebuild starts from nothing).</summary>
+    Task ClearAsync(CancellationToken cancellationToken = default);
+}

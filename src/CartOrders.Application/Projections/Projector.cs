@@ -1,0 +1,105 @@
+using CartOrders.Application.Commands;
+using CartOrders.Application.Feed;
+using CartOrders.Application.Ports;
+using CartOrders.Application.Serialization;
+using CartOrders.Domain.Carts;
+using Microsoft.Extensions.Logging;
+
+namespace CartOrders.Application.Projections;
+
+/// <summary>
+/// Keeps the views: for each stream in a batch, folds the stream's current state (snapshot +
+/// tail) with the same projection as command replies and writes it if newer. Only after a view
+/// write does it push the change, so a push is never ahead of the view and versions only go up.
+/// Idempotent: replaying a batch writes nothing new and pushes nothing.
+/// </summary>
+public sealed partial class Projector(StreamLoader loader, IViewStore views, IRealtimeNotifier notifier, ILogger<Projector> logger) : IFeedHandler
+{
+    public const string CartKind = "cart";
+    public const string OrderKind = "order";
+
+    public string Subscription => "projector";
+
+    public async Task HandleAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        foreach (var stream in events.GroupBy(e => e.StreamId))
+        {
+            if (stream.Key.StartsWith("cart-", StringComparison.Ordinal))
+            {
+                await ProjectCartAsync(stream.Key, stream, cancellationToken);
+            }
+            else if (stream.Key.StartsWith("order-", StringComparison.Ordinal))
+            {
+                await ProjectOrderAsync(stream.Key, cancellationToken);
+            }
+        }
+    }
+
+    private async Task ProjectCartAsync(string streamId, IEnumerable<StoredEvent> events, CancellationToken cancellationToken)
+    {
+        var loaded = await loader.LoadAsync(StreamTypes.Cart, streamId, cancellationToken: cancellationToken);
+        if (loaded.State is not { } cart)
+        {
+            return;
+        }
+
+        var view = Projection.ToView(cart, loaded.Version, loaded.UpdatedAt);
+        var written = await views.UpsertAsync(
+            new ViewDocument(CartKind, cart.CartId, loaded.Version, [.. view.Members], Json.Serialize(view), loaded.UpdatedAt),
+            cancellationToken);
+        if (!written)
+        {
+            return;
+        }
+
+        var removedName = EventSerializer.NameOf<CollaboratorRemoved>();
+        foreach (var removed in events.Where(e => e.Type == removedName))
+        {
+            var userId = ((CollaboratorRemoved)EventSerializer.Deserialize(removed.Type, removed.Data)).UserId;
+            if (!cart.Collaborators.Contains(userId))
+            {
+                await PushAsync(() => notifier.RemoveUserFromCartAsync(cart.CartId, userId, cancellationToken), streamId);
+            }
+        }
+
+        await PushAsync(() => notifier.CartUpdatedAsync(view, cancellationToken), streamId);
+    }
+
+    private async Task ProjectOrderAsync(string streamId, CancellationToken cancellationToken)
+    {
+        var loaded = await loader.LoadAsync(StreamTypes.Order, streamId, cancellationToken: cancellationToken);
+        if (loaded.State is not { } order)
+        {
+            return;
+        }
+
+        var view = Projection.ToView(order, loaded.Version);
+        var written = await views.UpsertAsync(
+            new ViewDocument(OrderKind, order.OrderId, loaded.Version, [order.CustomerId], Json.Serialize(view), loaded.UpdatedAt),
+            cancellationToken);
+        if (written)
+        {
+            await PushAsync(() => notifier.OrderUpdatedAsync(view, cancellationToken), streamId);
+        }
+    }
+
+    // A push is best effort: the view is written and clients can always read it, so a failed
+    // push is logged rather than holding back the feed for every other stream.
+    private async Task PushAsync(Func<Task> push, string streamId)
+    {
+        try
+        {
+            await push();
+        }
+#pragma warning disable CA1031 // see above
+        catch (Exception error)
+#pragma warning restore CA1031
+        {
+            LogPushFailed(logger, error, streamId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Realtime push for {StreamId} failed")]
+    private static partial void LogPushFailed(ILogger logger, Exception error, string streamId);
+}

@@ -1,0 +1,95 @@
+using CartOrders.Domain.Carts;
+using CartOrders.Domain.Orders;
+
+namespace CartOrders.Application.Projections;
+
+public sealed record LineView(string ProductId, string Name, decimal UnitPrice, int Quantity, decimal LineTotal)
+{
+    public static LineView From(CartLine line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        return new(line.ProductId, line.Name, line.UnitPrice, line.Quantity, line.LineTotal);
+    }
+}
+
+/// <summary>The public shape of a cart (api.md CartView).</summary>
+public sealed record CartView(
+    string CartId,
+    string OwnerId,
+    IReadOnlyList<string> Collaborators,
+    string Status,
+    IReadOnlyList<LineView> Items,
+    int ItemCount,
+    decimal Total,
+    string Currency,
+    long Version,
+    DateTimeOffset UpdatedAt,
+    string? OrderId)
+{
+    public IEnumerable<string> Members => Collaborators.Prepend(OwnerId);
+}
+
+public sealed record StatusChangeView(string Status, DateTimeOffset At);
+
+/// <summary>The public shape of an order (api.md OrderView).</summary>
+public sealed record OrderView(
+    string OrderId,
+    string CartId,
+    string CustomerId,
+    IReadOnlyList<LineView> Items,
+    decimal Total,
+    string Currency,
+    string Status,
+    ShippingAddress ShippingAddress,
+    IReadOnlyList<StatusChangeView> History,
+    long Version);
+
+/// <summary>
+/// State to view: the one projection function used both by the projector (views) and by
+/// command responses and single reads (read-your-writes), so the two can never disagree.
+/// </summary>
+public static class Projection
+{
+    public static CartView ToView(Cart cart, long version, DateTimeOffset updatedAt)
+    {
+        ArgumentNullException.ThrowIfNull(cart);
+        return new CartView(
+            cart.CartId,
+            cart.OwnerId,
+            cart.Collaborators,
+            cart.Status == CartStatus.Open ? "open" : "checkedOut",
+            [.. cart.Lines.Select(LineView.From)],
+            cart.ItemCount,
+            cart.Total,
+            cart.Currency,
+            version,
+            updatedAt,
+            cart.OrderId);
+    }
+
+    public static OrderView ToView(Order order, long version)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        return new OrderView(
+            order.OrderId,
+            order.CartId,
+            order.CustomerId,
+            [.. order.Lines.Select(LineView.From)],
+            order.Total,
+            order.Currency,
+            StatusName(order.Status),
+            order.ShippingAddress,
+            [.. order.History.Select(h => new StatusChangeView(StatusName(h.Status), h.At))],
+            version);
+    }
+
+    public static string StatusName(OrderStatus status) => status switch
+    {
+        OrderStatus.Placed => "placed",
+        OrderStatus.PaymentAuthorized => "paymentAuthorized",
+        OrderStatus.Rejected => "rejected",
+        OrderStatus.Shipped => "shipped",
+        OrderStatus.Cancelled => "cancelled",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+}

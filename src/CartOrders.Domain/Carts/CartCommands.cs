@@ -1,0 +1,19 @@
+namespace CartOrders.Domain.Carts;
+
+/// <summary>Commands on a cart, in the imperative. The caller arrives on the command.</summary>
+public abstract record CartCommand(Actor By);
+
+public sealed record CreateCart(Actor By, CartId CartId) : CartCommand(By);
+
+public sealed record AddItem(Actor By, ProductId ProductId, int Quantity) : CartCommand(By);
+
+/// <summary>Sets a line's quantity; 0 removes the line, a missing line is added.</summary>
+public sealed record SetItemQuantity(Actor By, ProductId ProductId, int Quantity) : CartCommand(By);
+
+public sealed record RemoveItem(Actor By, ProductId ProductId) : CartCommand(By);
+
+public sealed record AddCollaborator(Actor By, UserId Collaborator) : CartCommand(By);
+
+public sealed record RemoveCollaborator(Actor By, UserId Collaborator) : CartCommand(By);
+
+public sealed record CheckOut(Actor By, OrderId OrderId, ShippingAddress ShippingAddress) : CartCommand(By);

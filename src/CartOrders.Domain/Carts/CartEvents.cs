@@ -1,0 +1,41 @@
+namespace CartOrders.Domain.Carts;
+
+public sealed record CartLine(string ProductId, string Name, decimal UnitPrice, int Quantity)
+{
+    public decimal LineTotal => UnitPrice * Quantity;
+}
+
+public sealed record ShippingAddress(string Name, string Line1, string City, string PostalCode, string Country);
+
+/// <summary>Events of a cart stream (<c>cart-{cartId}</c>). Stored under their explicit type names.</summary>
+public abstract record CartEvent : IDomainEvent;
+
+[EventType("CartCreated.v1")]
+public sealed record CartCreated(string CartId, string OwnerId, string Currency) : CartEvent;
+
+/// <summary>Quantity is the amount added; an existing line grows by it. Name and price as the catalog had them.</summary>
+[EventType("ItemAdded.v1")]
+public sealed record ItemAdded(string ProductId, string Name, decimal UnitPrice, int Quantity) : CartEvent;
+
+/// <summary>Quantity is the line's new quantity (1-99).</summary>
+[EventType("ItemQuantityChanged.v1")]
+public sealed record ItemQuantityChanged(string ProductId, int Quantity) : CartEvent;
+
+[EventType("ItemRemoved.v1")]
+public sealed record ItemRemoved(string ProductId) : CartEvent;
+
+[EventType("CollaboratorAdded.v1")]
+public sealed record CollaboratorAdded(string UserId) : CartEvent;
+
+[EventType("CollaboratorRemoved.v1")]
+public sealed record CollaboratorRemoved(string UserId) : CartEvent;
+
+/// <summary>The lines are repriced from the catalog at checkout; the order is placed from them.</summary>
+[EventType("CartCheckedOut.v1")]
+public sealed record CartCheckedOut(
+    string OrderId,
+    string OwnerId,
+    ShippingAddress ShippingAddress,
+    IReadOnlyList<CartLine> Lines,
+    decimal Total,
+    string Currency) : CartEvent;
