@@ -30,7 +30,6 @@ public static class ApplicationServices
     {
         services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => new FeedPumpService(
             CreatePump<THandler>(sp),
-            sp.GetRequiredService<IEventFeed>(),
             sp.GetRequiredService<ILogger<FeedPumpService>>()));
         return services;
     }

@@ -69,6 +69,10 @@ public sealed partial class FeedPump(IEventFeed feed, ICheckpointStore checkpoin
         return total;
     }
 
+    /// <summary>Waits until the feed may have events past this subscription's checkpoint, or the timeout.</summary>
+    public async Task WaitForEventsAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        await feed.WaitForEventsAsync(await checkpoints.LoadAsync(handler.Subscription, cancellationToken), timeout, cancellationToken);
+
     public async Task<long> LagAsync(CancellationToken cancellationToken = default) =>
         await feed.EstimateLagAsync(await checkpoints.LoadAsync(handler.Subscription, cancellationToken), cancellationToken);
 

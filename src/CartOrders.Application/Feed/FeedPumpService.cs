@@ -1,4 +1,3 @@
-using CartOrders.Application.Ports;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +8,7 @@ namespace CartOrders.Application.Feed;
 /// waits for the store's append signal (or the poll interval). Failures back off and retry the
 /// same batch, so nothing is skipped.
 /// </summary>
-public sealed partial class FeedPumpService(FeedPump pump, IEventFeed feed, ILogger<FeedPumpService> logger) : BackgroundService
+public sealed partial class FeedPumpService(FeedPump pump, ILogger<FeedPumpService> logger) : BackgroundService
 {
     private static readonly TimeSpan s_pollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(30);
@@ -23,7 +22,7 @@ public sealed partial class FeedPumpService(FeedPump pump, IEventFeed feed, ILog
             {
                 if (await pump.RunOnceAsync(cancellationToken: stoppingToken) == 0)
                 {
-                    await feed.WaitForAppendAsync(s_pollInterval, stoppingToken);
+                    await pump.WaitForEventsAsync(s_pollInterval, stoppingToken);
                 }
 
                 failures = 0;

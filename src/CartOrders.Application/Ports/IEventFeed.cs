@@ -17,10 +17,10 @@ public interface IEventFeed
     Task<long> EstimateLagAsync(string? checkpoint, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Completes when events may have been appended after the checkpoint, or after the timeout.
-    /// A store that cannot tell in-process just waits for the timeout (polling).
+    /// Completes when there may be events after the checkpoint, or after the timeout. A store
+    /// that cannot tell in-process just waits for the timeout (polling).
     /// </summary>
-    Task WaitForAppendAsync(TimeSpan timeout, CancellationToken cancellationToken = default);
+    Task WaitForEventsAsync(string? checkpoint, TimeSpan timeout, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Where each feed subscription keeps its checkpoint.</summary>

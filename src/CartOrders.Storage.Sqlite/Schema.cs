@@ -1,0 +1,62 @@
+namespace CartOrders.Storage.Sqlite;
+
+internal static class Schema
+{
+    // events.position is the feed's global position: SQLite has one writer at a time and
+    // positions are given at commit, so a reader never sees position N+1 before N.
+    public const string Create = """
+        CREATE TABLE IF NOT EXISTS events (
+            position INTEGER PRIMARY KEY,
+            stream_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            event_id BLOB NOT NULL,
+            type TEXT NOT NULL,
+            data BLOB NOT NULL,
+            user_id TEXT NOT NULL,
+            occurred_at INTEGER NOT NULL,
+            correlation_id TEXT,
+            UNIQUE (stream_id, version)
+        );
+        CREATE TABLE IF NOT EXISTS streams (
+            stream_id TEXT PRIMARY KEY,
+            version INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS snapshots (
+            stream_id TEXT PRIMARY KEY,
+            version INTEGER NOT NULL,
+            schema TEXT NOT NULL,
+            state BLOB NOT NULL,
+            updated_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS idempotency (
+            key TEXT PRIMARY KEY,
+            stream_id TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            body BLOB NOT NULL,
+            content_type TEXT NOT NULL,
+            version INTEGER,
+            location TEXT,
+            created_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS checkpoints (
+            subscription TEXT PRIMARY KEY,
+            checkpoint TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS views (
+            kind TEXT NOT NULL,
+            id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            json BLOB NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (kind, id)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS view_members (
+            kind TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            id TEXT NOT NULL,
+            PRIMARY KEY (kind, user_id, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS view_members_by_id ON view_members (kind, id);
+        """;
+}

@@ -1,0 +1,25 @@
+using CartOrders.Application.Ports;
+
+namespace CartOrders.Storage.Sqlite;
+
+public sealed class SqliteCheckpointStore(SqliteDatabase database) : ICheckpointStore
+{
+    public async Task<string?> LoadAsync(string subscription, CancellationToken cancellationToken = default)
+    {
+        using var connection = database.OpenRead();
+        using var query = connection.Command("SELECT checkpoint FROM checkpoints WHERE subscription = $s", ("$s", subscription));
+        return await query.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    public Task SaveAsync(string subscription, string checkpoint, CancellationToken cancellationToken = default) =>
+        database.Writer.WriteAsync(
+            connection =>
+            {
+                using var save = connection.Command(
+                    "INSERT INTO checkpoints (subscription, checkpoint) VALUES ($s, $c) ON CONFLICT (subscription) DO UPDATE SET checkpoint = excluded.checkpoint",
+                    ("$s", subscription),
+                    ("$c", checkpoint));
+                return save.ExecuteNonQuery();
+            },
+            cancellationToken);
+}

@@ -1,0 +1,24 @@
+using CartOrders.Application.Ports;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CartOrders.Storage.Sqlite;
+
+public static class SqliteStoreServices
+{
+    /// <summary>Every storage port on one SQLite file (section <c>Sqlite</c>: Path, Durability).</summary>
+    public static IServiceCollection AddSqliteStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SqliteStoreOptions>()
+            .Bind(configuration.GetSection(SqliteStoreOptions.Section))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Path), "Sqlite:Path must name the database file.")
+            .ValidateOnStart();
+        services.AddSingleton<SqliteDatabase>();
+        services.AddSingleton<SqliteEventStore>();
+        services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<SqliteEventStore>());
+        services.AddSingleton<IEventFeed>(sp => sp.GetRequiredService<SqliteEventStore>());
+        services.AddSingleton<ICheckpointStore, SqliteCheckpointStore>();
+        services.AddSingleton<IViewStore, SqliteViewStore>();
+        return services;
+    }
+}

@@ -1,0 +1,91 @@
+using CartOrders.Application.Ports;
+
+namespace CartOrders.Storage.Sqlite;
+
+public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore
+{
+    public async Task<ViewDocument?> GetAsync(string kind, string id, CancellationToken cancellationToken = default)
+    {
+        using var connection = database.OpenRead();
+        using var query = connection.Command(
+            "SELECT version, json, updated_at, (SELECT json_group_array(user_id) FROM view_members m WHERE m.kind = v.kind AND m.id = v.id) FROM views v WHERE kind = $k AND id = $id",
+            ("$k", kind),
+            ("$id", id));
+        using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var members = System.Text.Json.JsonSerializer.Deserialize<string[]>(reader.GetString(3)) ?? [];
+        return new ViewDocument(kind, id, reader.GetInt64(0), members, reader.Bytes(1), reader.GetInt64(2).ToTime());
+    }
+
+    public Task<bool> UpsertAsync(ViewDocument document, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return database.Writer.WriteAsync(
+            connection =>
+            {
+                using var upsert = connection.Command(
+                    """
+                    INSERT INTO views (kind, id, version, json, updated_at) VALUES ($k, $id, $v, $j, $at)
+                    ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, json = excluded.json, updated_at = excluded.updated_at
+                    WHERE excluded.version > views.version
+                    """,
+                    ("$k", document.Kind),
+                    ("$id", document.Id),
+                    ("$v", document.Version),
+                    ("$j", document.Json.ToArray()),
+                    ("$at", document.UpdatedAt.Ticks()));
+                if (upsert.ExecuteNonQuery() == 0)
+                {
+                    return false;
+                }
+
+                using var clear = connection.Command("DELETE FROM view_members WHERE kind = $k AND id = $id", ("$k", document.Kind), ("$id", document.Id));
+                clear.ExecuteNonQuery();
+                foreach (var member in document.Members.Distinct(StringComparer.Ordinal))
+                {
+                    using var add = connection.Command(
+                        "INSERT INTO view_members (kind, user_id, id) VALUES ($k, $u, $id)",
+                        ("$k", document.Kind),
+                        ("$u", member),
+                        ("$id", document.Id));
+                    add.ExecuteNonQuery();
+                }
+
+                return true;
+            },
+            cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ViewDocument>> ListForMemberAsync(string kind, string userId, CancellationToken cancellationToken = default)
+    {
+        using var connection = database.OpenRead();
+        using var query = connection.Command(
+            """
+            SELECT v.id, v.version, v.json, v.updated_at FROM view_members m JOIN views v ON v.kind = m.kind AND v.id = m.id
+            WHERE m.kind = $k AND m.user_id = $u ORDER BY v.updated_at DESC, v.id
+            """,
+            ("$k", kind),
+            ("$u", userId));
+        var documents = new List<ViewDocument>();
+        using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            documents.Add(new ViewDocument(kind, reader.GetString(0), reader.GetInt64(1), [userId], reader.Bytes(2), reader.GetInt64(3).ToTime()));
+        }
+
+        return documents;
+    }
+
+    public Task ClearAsync(CancellationToken cancellationToken = default) =>
+        database.Writer.WriteAsync(
+            connection =>
+            {
+                using var clear = connection.Command("DELETE FROM view_members; DELETE FROM views;");
+                return clear.ExecuteNonQuery();
+            },
+            cancellationToken);
+}

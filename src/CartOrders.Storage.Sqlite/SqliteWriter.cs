@@ -1,0 +1,161 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace CartOrders.Storage.Sqlite;
+
+/// <summary>
+/// The single writer of the database file. Writes queue up here and are committed in groups:
+/// each write runs in its own savepoint (a failing write is rolled back alone), and one COMMIT
+/// (one fsync) acknowledges the whole group. A write's task completes only after its commit is
+/// durable, which is what lets concurrent appenders share the cost of an fsync.
+/// SQLite allows one writer at a time anyway, so this also orders feed positions by commit.
+/// </summary>
+internal sealed partial class SqliteWriter : IAsyncDisposable
+{
+    private const int MaxGroup = 512;
+
+    private readonly Channel<Write> _queue = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SqliteConnection _connection;
+    private readonly Task _loop;
+    private readonly ILogger _logger;
+    private readonly Action _afterCommit;
+
+    public SqliteWriter(SqliteConnection connection, ILogger logger, Action afterCommit)
+    {
+        _connection = connection;
+        _logger = logger;
+        _afterCommit = afterCommit;
+        _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken = default)
+    {
+        var write = new Write<T>(work);
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(write), this);
+
+        // Cancelling the wait does not cancel the write: once queued it commits or fails as one.
+        return write.Task.WaitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
+        await _connection.DisposeAsync();
+    }
+
+    private async Task RunAsync()
+    {
+        var group = new List<Write>(MaxGroup);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (group.Count < MaxGroup && _queue.Reader.TryRead(out var write))
+            {
+                group.Add(write);
+            }
+
+            CommitGroup(group);
+            group.Clear();
+        }
+    }
+
+    private void CommitGroup(List<Write> group)
+    {
+        var succeeded = new List<Write>(group.Count);
+        try
+        {
+            using (var begin = _connection.CreateCommand())
+            {
+                begin.CommandText = "BEGIN IMMEDIATE";
+                begin.ExecuteNonQuery();
+            }
+
+            foreach (var write in group)
+            {
+                Execute("SAVEPOINT w");
+                try
+                {
+                    write.Run(_connection);
+                    Execute("RELEASE w");
+                    succeeded.Add(write);
+                }
+#pragma warning disable CA1031 // the failure belongs to this write alone and is handed to its caller
+                catch (Exception error)
+#pragma warning restore CA1031
+                {
+                    Execute("ROLLBACK TO w");
+                    Execute("RELEASE w");
+                    write.Fail(error);
+                }
+            }
+
+            Execute("COMMIT");
+        }
+#pragma warning disable CA1031 // a failed commit fails every write of the group; the writer lives on
+        catch (Exception error)
+#pragma warning restore CA1031
+        {
+            LogCommitFailed(_logger, error, group.Count);
+            TryRollback();
+            foreach (var write in succeeded)
+            {
+                write.Fail(error);
+            }
+
+            return;
+        }
+
+        foreach (var write in succeeded)
+        {
+            write.Complete();
+        }
+
+        _afterCommit();
+    }
+
+    private void Execute(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private void TryRollback()
+    {
+        try
+        {
+            Execute("ROLLBACK");
+        }
+        catch (SqliteException)
+        {
+            // No transaction was open.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Commit of a group of {Count} writes failed")]
+    private static partial void LogCommitFailed(ILogger logger, Exception error, int count);
+
+    private abstract class Write
+    {
+        public abstract void Run(SqliteConnection connection);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception error);
+    }
+
+    private sealed class Write<T>(Func<SqliteConnection, T> work) : Write
+    {
+        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+
+        public Task<T> Task => _done.Task;
+
+        public override void Run(SqliteConnection connection) => _result = work(connection);
+
+        public override void Complete() => _done.TrySetResult(_result!);
+
+        public override void Fail(Exception error) => _done.TrySetException(error);
+    }
+}

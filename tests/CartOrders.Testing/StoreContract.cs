@@ -1,0 +1,336 @@
+using System.Text;
+using CartOrders.Application.Ports;
+
+namespace CartOrders.Testing;
+
+/// <summary>
+/// The store contract, written once and run against every store: atomic append at an expected
+/// version, idempotency records, read ranges, snapshots, the feed's order and resumption,
+/// checkpoints, views, and concurrent appenders. Each test uses its own streams, so a shared
+/// database (a Cosmos account) can run the suite repeatedly.
+/// </summary>
+public abstract class StoreContract
+{
+    /// <summary>A fresh store (or a fresh view of a shared one).</summary>
+    protected abstract Task<StoreUnderTest> CreateStoreAsync();
+
+    /// <summary>Whether the feed sees only this test's events (a fresh store) or also others'.</summary>
+    protected virtual bool FeedIsIsolated => true;
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected static string NewStream(string prefix = "cart") => $"{prefix}-{Guid.NewGuid():N}";
+
+    protected static EventToAppend Event(string type = "ItemAdded.v1", string json = "{\"n\":1}", string user = "alice") =>
+        new(Guid.NewGuid(), type, Encoding.UTF8.GetBytes(json), new EventMetadata(user, DateTimeOffset.UtcNow, "corr-1"));
+
+    [Fact]
+    public async Task Appended_events_read_back_in_version_order_with_their_metadata()
+    {
+        await using var store = await CreateStoreAsync();
+        var stream = NewStream();
+        var first = Event(json: "{\"n\":1}");
+        var second = Event(json: "{\"n\":2}", user: "bob");
+
+        var result = await store.Events.AppendAsync(new AppendRequest(stream, 0, [first, second]), Ct);
+
+        Assert.Equal(2, result.NextVersion);
+        var read = await store.Events.ReadStreamAsync(stream, cancellationToken: Ct);
+        Assert.Equal([1L, 2L], read.Select(e => e.Version));
+        Assert.Equal([first.EventId, second.EventId], read.Select(e => e.EventId));
+        Assert.Equal("{\"n\":2}", Encoding.UTF8.GetString(read[1].Data.Span));
+        Assert.Equal("bob", read[1].Metadata.UserId);
+        Assert.Equal("corr-1", read[1].Metadata.CorrelationId);
+        Assert.Equal(first.Metadata.OccurredAt.UtcTicks / TimeSpan.TicksPerMillisecond, read[0].Metadata.OccurredAt.UtcTicks / TimeSpan.TicksPerMillisecond);
+        Assert.All(read, e => Assert.Equal(stream, e.StreamId));
+    }
+
+    [Fact]
+    public async Task Append_at_a_stale_expected_version_is_refused_and_writes_nothing()
+    {
+        await using var store = await CreateStoreAsync();
+        var stream = NewStream();
+        await store.Events.AppendAsync(new AppendRequest(stream, 0, [Event()]), Ct);
+
+        var refused = await Assert.ThrowsAsync<WrongExpectedVersionException>(
+            () => store.Events.AppendAsync(new AppendRequest(stream, 0, [Event(), Event()]), Ct));
+
+        Assert.Equal(0, refused.Expected);
+        Assert.Single(await store.Events.ReadStreamAsync(stream, cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task Append_ahead_of_the_stream_is_refused()
+    {
+        await using var store = await CreateStoreAsync();
+        var stream = NewStream();
+
+        await Assert.ThrowsAsync<WrongExpectedVersionException>(
+            () => store.Events.AppendAsync(new AppendRequest(stream, 3, [Event()]), Ct));
+
+        Assert.Empty(await store.Events.ReadStreamAsync(stream, cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task Reading_a_range_returns_only_the_versions_asked_for()
+    {
+        await using var store = await CreateStoreAsync();
+        var stream = NewStream();
+        await store.Events.AppendAsync(new AppendRequest(stream, 0, [.. Enumerable.Range(0, 10).Select(_ => Event())]), Ct);
+
+        var middle = await store.Events.ReadStreamAsync(stream, 4, 7, Ct);
+        var tail = await store.Events.ReadStreamAsync(stream, 9, cancellationToken: Ct);
+        var none = await store.Events.ReadStreamAsync(stream, 11, cancellationToken: Ct);
+
+        Assert.Equal([4L, 5L, 6L, 7L], middle.Select(e => e.Version));
+        Assert.Equal([9L, 10L], tail.Select(e => e.Version));
+        Assert.Empty(none);
+        Assert.Empty(await store.Events.ReadStreamAsync(NewStream(), cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task A_snapshot_written_with_an_append_reads_back()
+    {
+        await using var store = await CreateStoreAsync();
+        var stream = NewStream();
+        var at = DateTimeOffset.UtcNow;
+        var snapshot = new Snapshot(stream, 2, "Cart.v1", Encoding.UTF8.GetBytes("{\"s\":2}"), at);
+
+        await store.Events.AppendAsync(new AppendRequest(stream, 0, [Event(), Event()], snapshot), Ct);
+        var read = await store.Events.ReadSnapshotAsync(stream, Ct);
+
+        Assert.NotNull(read);
+        Assert.Equal(2, read.Version);
+        Assert.Equal("Cart.v1", read.Schema);
+        Assert.Equal("{\"s\":2}", Encoding.UTF8.GetString(read.State.Span));
+        Assert.Null(await store.Events.ReadSnapshotAsync(NewStream(), Ct));
+    }
+
+    [Fact]
+    public async Task An_idempotency_record_is_stored_with_the_events_and_a_second_one_with_the_same_key_is_refused()
+    {
+        await using var store = await CreateStoreAsync();
+        var stream = NewStream();
+        var key = "idem-" + Guid.NewGuid().ToString("N");
+        var reply = new CommandReply(200, Encoding.UTF8.GetBytes("{\"ok\":true}"), "application/json", 1, "/api/carts/x");
+        var record = new IdempotencyRecord(key, stream, "POST /x", reply, DateTimeOffset.UtcNow);
+
+        await store.Events.AppendAsync(new AppendRequest(stream, 0, [Event()], Idempotency: record), Ct);
+        await Assert.ThrowsAsync<IdempotencyKeyTakenException>(
+            () => store.Events.AppendAsync(new AppendRequest(stream, 1, [Event()], Idempotency: record), Ct));
+
+        Assert.Single(await store.Events.ReadStreamAsync(stream, cancellationToken: Ct));
+        var found = await store.Events.FindIdempotencyAsync(stream, key, Ct);
+        Assert.NotNull(found);
+        Assert.Equal("POST /x", found.Fingerprint);
+        Assert.Equal(200, found.Reply.Status);
+        Assert.Equal(1, found.Reply.Version);
+        Assert.Equal("/api/carts/x", found.Reply.Location);
+        Assert.Equal("{\"ok\":true}", Encoding.UTF8.GetString(found.Reply.Body.Span));
+        Assert.Null(await store.Events.FindIdempotencyAsync(stream, key + "-other", Ct));
+    }
+
+    [Fact]
+    public async Task An_idempotency_record_can_be_stored_without_events()
+    {
+        await using var store = await CreateStoreAsync();
+        var stream = NewStream();
+        var key = "idem-" + Guid.NewGuid().ToString("N");
+        var reply = new CommandReply(409, Encoding.UTF8.GetBytes("{}"), "application/problem+json", null, null);
+
+        await store.Events.AppendAsync(new AppendRequest(stream, 0, [], Idempotency: new IdempotencyRecord(key, stream, "f", reply, DateTimeOffset.UtcNow)), Ct);
+
+        Assert.Empty(await store.Events.ReadStreamAsync(stream, cancellationToken: Ct));
+        Assert.Equal(409, (await store.Events.FindIdempotencyAsync(stream, key, Ct))?.Reply.Status);
+    }
+
+    [Fact]
+    public async Task A_refused_append_does_not_store_its_idempotency_record()
+    {
+        await using var store = await CreateStoreAsync();
+        var stream = NewStream();
+        var key = "idem-" + Guid.NewGuid().ToString("N");
+        var reply = new CommandReply(200, Encoding.UTF8.GetBytes("{}"), "application/json", 1, null);
+
+        await Assert.ThrowsAsync<WrongExpectedVersionException>(() => store.Events.AppendAsync(
+            new AppendRequest(stream, 5, [Event()], Idempotency: new IdempotencyRecord(key, stream, "f", reply, DateTimeOffset.UtcNow)), Ct));
+
+        Assert.Null(await store.Events.FindIdempotencyAsync(stream, key, Ct));
+    }
+
+    [Fact]
+    public async Task The_feed_delivers_every_event_in_version_order_per_stream_and_resumes_after_its_checkpoint()
+    {
+        await using var store = await CreateStoreAsync();
+        var streams = Enumerable.Range(0, 5).Select(_ => NewStream()).ToList();
+        foreach (var round in Enumerable.Range(0, 4))
+        {
+            foreach (var stream in streams)
+            {
+                await store.Events.AppendAsync(new AppendRequest(stream, round * 2, [Event(), Event()]), Ct);
+            }
+        }
+
+        var subscription = "contract-" + Guid.NewGuid().ToString("N");
+        var seen = new List<StoredEvent>();
+        for (var i = 0; i < 1000; i++)
+        {
+            var checkpoint = await store.Checkpoints.LoadAsync(subscription, Ct);
+            var batch = await store.Feed.ReadAsync(checkpoint, 7, Ct);
+            seen.AddRange(batch.Events.Where(e => streams.Contains(e.StreamId)));
+            await store.Checkpoints.SaveAsync(subscription, batch.Checkpoint, Ct);
+            if (batch.Events.Count == 0 && seen.Count >= 40)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(40, seen.DistinctBy(e => (e.StreamId, e.Version)).Count());
+        foreach (var stream in streams)
+        {
+            var versions = seen.Where(e => e.StreamId == stream).Select(e => e.Version).Distinct().ToList();
+            Assert.Equal(Enumerable.Range(1, 8).Select(v => (long)v), versions);
+        }
+
+        // Resuming after the saved checkpoint sees only what came later.
+        var later = NewStream();
+        await store.Events.AppendAsync(new AppendRequest(later, 0, [Event()]), Ct);
+        var resumed = await ReadUntilAsync(store, subscription, e => e.StreamId == later);
+        Assert.DoesNotContain(resumed, e => streams.Contains(e.StreamId) && FeedIsIsolated);
+        Assert.Contains(resumed, e => e.StreamId == later && e.Version == 1);
+    }
+
+    [Fact]
+    public async Task The_feed_reports_its_lag_and_wakes_a_waiter_when_events_arrive()
+    {
+        await using var store = await CreateStoreAsync();
+        var head = await DrainAsync(store.Feed, null);
+        Assert.Equal(0, await store.Feed.EstimateLagAsync(head, Ct));
+
+        var waiting = store.Feed.WaitForEventsAsync(head, TimeSpan.FromSeconds(30), Ct);
+        await store.Events.AppendAsync(new AppendRequest(NewStream(), 0, [Event(), Event()]), Ct);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(20), Ct);
+
+        Assert.True(await store.Feed.EstimateLagAsync(head, Ct) >= (FeedIsIsolated ? 2 : 1));
+    }
+
+    [Fact]
+    public async Task Checkpoints_are_kept_per_subscription()
+    {
+        await using var store = await CreateStoreAsync();
+        var a = "a-" + Guid.NewGuid().ToString("N");
+        var b = "b-" + Guid.NewGuid().ToString("N");
+
+        Assert.Null(await store.Checkpoints.LoadAsync(a, Ct));
+        await store.Checkpoints.SaveAsync(a, "one", Ct);
+        await store.Checkpoints.SaveAsync(b, "two", Ct);
+        await store.Checkpoints.SaveAsync(a, "three", Ct);
+
+        Assert.Equal("three", await store.Checkpoints.LoadAsync(a, Ct));
+        Assert.Equal("two", await store.Checkpoints.LoadAsync(b, Ct));
+    }
+
+    [Fact]
+    public async Task Concurrent_appenders_on_one_stream_neither_lose_nor_duplicate_an_event()
+    {
+        await using var store = await CreateStoreAsync();
+        var stream = NewStream();
+        const int Writers = 8;
+        const int PerWriter = 15;
+        var acknowledged = new System.Collections.Concurrent.ConcurrentBag<Guid>();
+
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(
+            async () =>
+            {
+                for (var i = 0; i < PerWriter; i++)
+                {
+                    var e = Event(json: $"{{\"w\":{w},\"i\":{i}}}");
+                    while (true)
+                    {
+                        var current = (await store.Events.ReadStreamAsync(stream, cancellationToken: Ct)).Count;
+                        try
+                        {
+                            await store.Events.AppendAsync(new AppendRequest(stream, current, [e]), Ct);
+                            acknowledged.Add(e.EventId);
+                            break;
+                        }
+                        catch (WrongExpectedVersionException)
+                        {
+                        }
+                    }
+                }
+            },
+            Ct)));
+
+        var read = await store.Events.ReadStreamAsync(stream, cancellationToken: Ct);
+        Assert.Equal(Writers * PerWriter, read.Count);
+        Assert.Equal(Enumerable.Range(1, Writers * PerWriter).Select(v => (long)v), read.Select(e => e.Version));
+        Assert.Equal(acknowledged.Order(), read.Select(e => e.EventId).Order());
+    }
+
+    [Fact]
+    public async Task A_view_is_only_replaced_by_a_newer_version_and_is_listed_for_its_members()
+    {
+        await using var store = await CreateStoreAsync();
+        var id = Guid.NewGuid().ToString("N");
+        var alice = "alice-" + id;
+        var bob = "bob-" + id;
+
+        Assert.True(await store.Views.UpsertAsync(View(id, 2, [alice, bob], "{\"v\":2}"), Ct));
+        Assert.False(await store.Views.UpsertAsync(View(id, 1, [alice], "{\"v\":1}"), Ct));
+        Assert.False(await store.Views.UpsertAsync(View(id, 2, [alice], "{\"v\":2}"), Ct));
+
+        var read = await store.Views.GetAsync("cart", id, Ct);
+        Assert.Equal(2, read?.Version);
+        Assert.Equal("{\"v\":2}", Encoding.UTF8.GetString(read!.Json.Span));
+        Assert.Single(await store.Views.ListForMemberAsync("cart", bob, Ct));
+
+        Assert.True(await store.Views.UpsertAsync(View(id, 3, [alice], "{\"v\":3}"), Ct));
+        Assert.Empty(await store.Views.ListForMemberAsync("cart", bob, Ct));
+        var listed = Assert.Single(await store.Views.ListForMemberAsync("cart", alice, Ct));
+        Assert.Equal(3, listed.Version);
+        Assert.Empty(await store.Views.ListForMemberAsync("order", alice, Ct));
+        Assert.Null(await store.Views.GetAsync("order", id, Ct));
+    }
+
+    protected static ViewDocument View(string id, long version, string[] members, string json) =>
+        new("cart", id, version, members, Encoding.UTF8.GetBytes(json), DateTimeOffset.UtcNow);
+
+    private static async Task<string> DrainAsync(IEventFeed feed, string? checkpoint)
+    {
+        while (true)
+        {
+            var batch = await feed.ReadAsync(checkpoint, 500, Ct);
+            if (batch.Events.Count == 0)
+            {
+                return batch.Checkpoint;
+            }
+
+            checkpoint = batch.Checkpoint;
+        }
+    }
+
+    private static async Task<List<StoredEvent>> ReadUntilAsync(StoreUnderTest store, string subscription, Func<StoredEvent, bool> found)
+    {
+        var seen = new List<StoredEvent>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var checkpoint = await store.Checkpoints.LoadAsync(subscription, Ct);
+            var batch = await store.Feed.ReadAsync(checkpoint, 100, Ct);
+            seen.AddRange(batch.Events);
+            await store.Checkpoints.SaveAsync(subscription, batch.Checkpoint, Ct);
+            if (seen.Any(found))
+            {
+                return seen;
+            }
+
+            if (batch.Events.Count == 0)
+            {
+                await store.Feed.WaitForEventsAsync(batch.Checkpoint, TimeSpan.FromMilliseconds(200), Ct);
+            }
+        }
+
+        return seen;
+    }
+}
