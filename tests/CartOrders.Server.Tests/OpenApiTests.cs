@@ -1,0 +1,80 @@
+using System.Net;
+using System.Text.Json;
+using CartOrders.Server.Tests.Fixtures;
+
+namespace CartOrders.Server.Tests;
+
+public sealed class OpenApiTests(ServerFixture server)
+{
+    /// <summary>Every route of api.md, plus the development token endpoint.</summary>
+    public static TheoryData<string, string> ContractRoutes => new()
+    {
+        { "get", "/api/products" },
+        { "get", "/api/carts" },
+        { "post", "/api/carts" },
+        { "get", "/api/carts/{cartId}" },
+        { "get", "/api/carts/{cartId}/events" },
+        { "post", "/api/carts/{cartId}/items" },
+        { "put", "/api/carts/{cartId}/items/{productId}" },
+        { "delete", "/api/carts/{cartId}/items/{productId}" },
+        { "post", "/api/carts/{cartId}/collaborators" },
+        { "delete", "/api/carts/{cartId}/collaborators/{userId}" },
+        { "post", "/api/carts/{cartId}/checkout" },
+        { "post", "/api/carts/{cartId}/subscriptions" },
+        { "get", "/api/orders" },
+        { "get", "/api/orders/{orderId}" },
+        { "post", "/api/orders/{orderId}/cancel" },
+        { "post", "/api/orders/{orderId}/payment" },
+        { "post", "/api/orders/{orderId}/shipment" },
+        { "get", "/api/health" },
+        { "post", "/api/dev/tokens" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ContractRoutes))]
+    public async Task The_document_describes_every_route_of_the_contract(string method, string path)
+    {
+        var document = await DocumentAsync();
+
+        Assert.True(document.GetProperty("paths").TryGetProperty(path, out var item), $"{path} is missing");
+        Assert.True(item.TryGetProperty(method, out var operation), $"{method.ToUpperInvariant()} {path} is missing");
+        var responses = operation.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
+        Assert.Contains(responses, r => r.StartsWith('2'));
+        var isPublic = path is "/api/products" or "/api/health" or "/api/dev/tokens";
+        Assert.Equal(!isPublic, responses.Contains("401"));
+        Assert.Equal(!isPublic, operation.TryGetProperty("security", out _));
+        if (method is "post" or "put" && path != "/api/carts")
+        {
+            Assert.True(operation.TryGetProperty("requestBody", out var body), $"{method.ToUpperInvariant()} {path} has no request body");
+            Assert.True(body.GetProperty("content").TryGetProperty("application/json", out _));
+        }
+
+        if (method != "get" && !isPublic)
+        {
+            Assert.Contains("429", responses);
+            Assert.Contains("400", responses);
+        }
+    }
+
+    [Fact]
+    public async Task The_document_declares_bearer_authentication_and_problem_responses()
+    {
+        var document = await DocumentAsync();
+
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
+        Assert.Equal("http", scheme.GetProperty("type").GetString());
+        Assert.Equal("bearer", scheme.GetProperty("scheme").GetString());
+        var notFound = document.GetProperty("paths").GetProperty("/api/carts/{cartId}").GetProperty("get").GetProperty("responses").GetProperty("404");
+        Assert.True(notFound.GetProperty("content").TryGetProperty("application/problem+json", out _));
+        var cartView = document.GetProperty("paths").GetProperty("/api/carts/{cartId}").GetProperty("get").GetProperty("responses").GetProperty("200");
+        Assert.True(cartView.GetProperty("content").TryGetProperty("application/json", out _));
+    }
+
+    private async Task<JsonElement> DocumentAsync()
+    {
+        using var client = server.Anonymous();
+        using var response = await client.GetAsync("/openapi/v1.json", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.JsonAsync();
+    }
+}
