@@ -2,7 +2,6 @@ using System.Net;
 using CartOrders.Api.Health;
 using CartOrders.Application.Ports;
 using CartOrders.Server.Tests.Fixtures;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CartOrders.Server.Tests;
@@ -52,12 +51,12 @@ public sealed class HealthTests(ServerFixture server)
         await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "store-unreachable");
     }
 
-    private static Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> WithStore(IEventStore store) =>
-        new ServerFactory().WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
+    private static ServerFactory WithStore(IEventStore store) =>
+        new(services: services =>
         {
             services.AddSingleton(store);
             services.Configure<HealthOptions>(o => o.ProbeTimeout = TimeSpan.FromMilliseconds(300));
-        }));
+        });
 
     /// <summary>A store that fails every read, or never answers.</summary>
     private sealed class UnreachableStore(bool hangs) : IEventStore

@@ -1,14 +1,19 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CartOrders.Server.Tests.Fixtures;
 
 /// <summary>
 /// The real server in memory: its own SQLite file and data folder in a fresh temp directory,
-/// development tokens on, plus any settings a test needs (a tiny rate limit, another auth mode).
+/// development tokens on, plus any settings a test needs (a tiny rate limit, another auth mode)
+/// and any services it replaces (a failing store).
 /// </summary>
-public sealed class ServerFactory(IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+public sealed class ServerFactory(
+    IReadOnlyDictionary<string, string?>? settings = null,
+    Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
 {
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("cartorders-server-");
 
@@ -26,6 +31,11 @@ public sealed class ServerFactory(IReadOnlyDictionary<string, string?>? settings
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
         }
     }
 
@@ -45,9 +55,16 @@ public sealed class ServerFactory(IReadOnlyDictionary<string, string?>? settings
 }
 
 /// <summary>One server shared by every test of the assembly; tests keep apart through unique user ids.</summary>
-public sealed class ServerFixture : IAsyncDisposable
+public sealed class ServerFixture : IAsyncLifetime
 {
     public ServerFactory Factory { get; } = new();
+
+    /// <summary>Starts the host once, before any test: the factory does not guard a first start from parallel callers.</summary>
+    public ValueTask InitializeAsync()
+    {
+        _ = Factory.Server;
+        return ValueTask.CompletedTask;
+    }
 
     public Task<ApiUser> UserAsync(string name, params string[] roles) => ApiUser.CreateAsync(Factory, Users.Unique(name), roles);
 
