@@ -26,7 +26,7 @@ public static class ApiServices
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             var details = context.ProblemDetails;
-            var problem = details.Extensions.TryGetValue("code", out var code) && code is string known
+            var problem = details.Extensions.ContainsKey("code")
                 ? null
                 : ApiProblem.ForStatus(details.Status ?? context.HttpContext.Response.StatusCode);
             if (problem is not null)

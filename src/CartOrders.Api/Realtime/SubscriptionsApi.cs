@@ -1,6 +1,8 @@
 using CartOrders.Api.Carts;
 using CartOrders.Api.Http;
 using CartOrders.Api.Problems;
+using CartOrders.Application.Commands;
+using CartOrders.Domain.Carts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -50,7 +52,7 @@ public static class SubscriptionsApi
             throw new ProblemException(ApiProblem.ConnectionNotFound, "No open real-time connection of yours has that id.");
         }
 
-        Application.Commands.Loaded<Domain.Carts.Cart> loaded;
+        Loaded<Cart> loaded;
         try
         {
             loaded = await CartsApi.LoadMemberCartAsync(http, id, actor);

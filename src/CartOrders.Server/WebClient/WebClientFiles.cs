@@ -4,19 +4,28 @@ namespace CartOrders.Server.WebClient;
 
 /// <summary>
 /// The web client (src/CartOrders.Web, built by this project's build into <c>wwwroot/</c> next to
-/// the server's binaries). <c>/</c> serves its index.html; other paths without a file extension
-/// outside <c>/api</c> fall back to index.html for the client's own routes.
+/// the server's binaries; <c>WebClient:Root</c> points elsewhere). <c>/</c> serves its index.html;
+/// other paths without a file extension outside <c>/api</c> fall back to index.html for the
+/// client's own routes. Until the client is built, <c>/</c> serves a placeholder page.
 /// </summary>
 public static class WebClientFiles
 {
-    public static string Root { get; } = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+    public const string RootKey = "WebClient:Root";
 
-    public static bool IsBuilt => File.Exists(Path.Combine(Root, "index.html"));
+    public static string Root(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Configuration[RootKey] is { Length: > 0 } configured
+            ? Path.GetFullPath(configured)
+            : Path.Combine(AppContext.BaseDirectory, "wwwroot");
+    }
+
+    public static bool IsBuilt(WebApplication app) => File.Exists(Path.Combine(Root(app), "index.html"));
 
     public static WebApplication UseWebClientFiles(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        if (IsBuilt)
+        if (IsBuilt(app))
         {
             var files = Files(app);
             app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
@@ -29,7 +38,7 @@ public static class WebClientFiles
     public static WebApplication MapWebClient(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        if (IsBuilt)
+        if (IsBuilt(app))
         {
             app.MapFallbackToFile("{*path:nonfile:regex(^(?!api(/|$)))}", "index.html", new StaticFileOptions { FileProvider = Files(app) });
         }
@@ -49,7 +58,7 @@ public static class WebClientFiles
 
     private static PhysicalFileProvider Files(WebApplication app)
     {
-        var files = new PhysicalFileProvider(Root);
+        var files = new PhysicalFileProvider(Root(app));
         app.Lifetime.ApplicationStopped.Register(files.Dispose);
         return files;
     }
