@@ -26,7 +26,8 @@ internal sealed partial class CosmosDatabase : IDisposable
         : this(connection.CreateClient(options), options, requests, logger) =>
         LogConnecting(logger, connection, options.DatabaseName);
 
-    public CosmosDatabase(CosmosClient client, CosmosStoreOptions options, CosmosRequests requests, ILogger<CosmosDatabase> logger)
+    // Not public, so dependency injection only ever sees the constructor above.
+    internal CosmosDatabase(CosmosClient client, CosmosStoreOptions options, CosmosRequests requests, ILogger<CosmosDatabase> logger)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
