@@ -88,7 +88,7 @@ internal sealed partial class CosmosDatabase : IDisposable
             {
                 var container = await _requests.RunAsync(
                     "create-container", definition.Id, () => database.Database.CreateContainerIfNotExistsAsync(definition), r => new(r.StatusCode, r.RequestCharge));
-                CheckPartitionKey(container.Resource, definition);
+                CheckContainer(container.Resource, definition);
             }
         }
         else
@@ -119,7 +119,7 @@ internal sealed partial class CosmosDatabase : IDisposable
             {
                 var container = await _requests.RunAsync(
                     "read-container", definition.Id, () => Client.GetContainer(Options.DatabaseName, definition.Id).ReadContainerAsync(), r => new(r.StatusCode, r.RequestCharge));
-                CheckPartitionKey(container.Resource, definition);
+                CheckContainer(container.Resource, definition);
             }
             catch (CosmosException error) when (error.StatusCode == HttpStatusCode.NotFound)
             {
@@ -133,8 +133,13 @@ internal sealed partial class CosmosDatabase : IDisposable
         }
     }
 
-    private void CheckPartitionKey(ContainerProperties? actual, ContainerProperties expected)
+    private void CheckContainer(ContainerProperties? actual, ContainerProperties expected)
     {
+        if (actual is not null && expected.DefaultTimeToLive is not null && actual.DefaultTimeToLive is null)
+        {
+            LogTimeToLiveOff(_logger, expected.Id, Options.DatabaseName);
+        }
+
         if (actual?.PartitionKeyPath is { } path && path != expected.PartitionKeyPath)
         {
             throw new InvalidOperationException(
@@ -147,6 +152,9 @@ internal sealed partial class CosmosDatabase : IDisposable
         id == Options.EventsContainer ? nameof(CosmosStoreOptions.EventsContainer)
         : id == Options.ViewsContainer ? nameof(CosmosStoreOptions.ViewsContainer)
         : nameof(CosmosStoreOptions.LeasesContainer);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cosmos container {Container} in {Database} has time-to-live off, so idempotency records never expire; set its default TTL to -1 (on, no default expiry)")]
+    private static partial void LogTimeToLiveOff(ILogger logger, string container, string database);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cosmos store: {Connection}, database {Database}")]
     private static partial void LogConnecting(ILogger logger, CosmosConnection connection, string database);
