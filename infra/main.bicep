@@ -137,6 +137,9 @@ module web 'app/web.bicep' = {
   }
 }
 
+// The web client first: the app's own CORS setting (Cors__AllowedOrigins__0) names only it.
+var allowedOrigins = concat([web.outputs.origin], extraAllowedOrigins)
+
 module realtime 'app/realtime.bicep' = {
   name: 'realtime'
   scope: rg
@@ -145,7 +148,7 @@ module realtime 'app/realtime.bicep' = {
     location: location
     tags: tags
     sku: signalRSku
-    allowedOrigins: concat([web.outputs.origin], extraAllowedOrigins)
+    allowedOrigins: allowedOrigins
   }
 }
 
@@ -170,7 +173,7 @@ module api 'app/api.bicep' = {
     signalRHostName: realtime.outputs.hostName
     authTenantId: authTenantId
     authAudience: authAudience
-    allowedOrigins: concat([web.outputs.origin], extraAllowedOrigins)
+    allowedOrigins: allowedOrigins
     alwaysReadyInstances: alwaysReadyInstances
   }
 }

@@ -63,7 +63,10 @@ resource appServiceBusSender 'Microsoft.Authorization/roleAssignments@2022-04-01
   scope: serviceBus
   name: guid(serviceBus.id, appPrincipalId, '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39')
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39')
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
+    )
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }
@@ -74,7 +77,10 @@ resource appSignalRRestApi 'Microsoft.Authorization/roleAssignments@2022-04-01' 
   scope: signalR
   name: guid(signalR.id, appPrincipalId, 'fd53cd77-2268-407a-8f46-7e7863d0f521')
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'fd53cd77-2268-407a-8f46-7e7863d0f521')
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      'fd53cd77-2268-407a-8f46-7e7863d0f521'
+    )
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }
@@ -85,7 +91,10 @@ resource appStorageBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01
   scope: storage
   name: guid(storage.id, appPrincipalId, 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b')
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b')
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+    )
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }
@@ -96,7 +105,10 @@ resource appMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01
   scope: appInsights
   name: guid(appInsights.id, appPrincipalId, '3913510d-42f4-4e42-8a64-420c390055eb')
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '3913510d-42f4-4e42-8a64-420c390055eb')
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      '3913510d-42f4-4e42-8a64-420c390055eb'
+    )
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }
