@@ -1,6 +1,5 @@
 using Azure.Identity;
 using Azure.Messaging.ServiceBus;
-using CartOrders.Application.Commands;
 using CartOrders.Application.Integration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +19,8 @@ public static class ServiceBusPublishingServices
     /// subscription "integration-publisher"). Service Bus when the <c>ServiceBus</c> section sets
     /// ConnectionString or FullyQualifiedNamespace (validated at start); otherwise events are logged
     /// and <see cref="IIntegrationPublisher.IsEnabled"/> is false. The host runs the handler
-    /// (<c>AddFeedPump&lt;IntegrationPublisherHandler&gt;()</c>, or a timer with <c>CreatePump</c>).
+    /// (<c>AddFeedPump&lt;IntegrationPublisherHandler&gt;()</c>, or a timer with <c>CreatePump</c>);
+    /// a store adapter supplies <see cref="Application.Ports.IEventStore"/>.
     /// </summary>
     public static IServiceCollection AddIntegrationPublishing(this IServiceCollection services, IConfiguration configuration)
     {
@@ -28,7 +28,6 @@ public static class ServiceBusPublishingServices
         var section = configuration.GetSection(ServiceBusPublishingOptions.SectionName);
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<StreamLoader>();
         services.TryAddSingleton<InMemoryIntegrationPoisonSink>();
         services.TryAddSingleton<IIntegrationPoisonSink>(sp => sp.GetRequiredService<InMemoryIntegrationPoisonSink>());
         services.TryAddSingleton<IntegrationPublisherHandler>();

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using CartOrders.Application.Commands;
 using CartOrders.Application.Feed;
 using CartOrders.Application.Ports;
+using CartOrders.Application.Serialization;
 using CartOrders.Domain.Orders;
 using Microsoft.Extensions.Logging;
 
@@ -17,7 +17,7 @@ namespace CartOrders.Application.Integration;
 public sealed partial class IntegrationPublisherHandler(
     IIntegrationPublisher publisher,
     IIntegrationPoisonSink poison,
-    StreamLoader loader,
+    IEventStore store,
     TimeProvider time,
     ILogger<IntegrationPublisherHandler> logger) : IFeedHandler
 {
@@ -71,12 +71,19 @@ public sealed partial class IntegrationPublisherHandler(
         }
     }
 
-    /// <summary>The order's current state, read once per stream and batch; its customer never changes.</summary>
+    /// <summary>
+    /// The order as placed (its first event), read once per stream and batch. That is all the
+    /// mapping needs, since an order's customer never changes, and it is one small read that
+    /// does not depend on the rest of the stream.
+    /// </summary>
     private async Task<Order?> OrderOfAsync(string streamId, Dictionary<string, Order?> orders, CancellationToken cancellationToken)
     {
         if (!orders.TryGetValue(streamId, out var order))
         {
-            order = (await loader.LoadAsync(StreamTypes.Order, streamId, cancellationToken: cancellationToken)).State;
+            var first = await store.ReadStreamAsync(streamId, 1, 1, cancellationToken);
+            order = first is [var placed] && EventSerializer.Deserialize(placed.Type, placed.Data) is OrderPlaced e
+                ? Order.Evolve(null, e)
+                : null;
             orders[streamId] = order;
         }
 
