@@ -162,6 +162,31 @@ public sealed class IntegrationPublisherHandlerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Order_event_of_an_order_never_placed_is_recorded_as_poison()
+    {
+        Append([Stored("order-ghost", 1, new OrderShipped("DHL", "TRACK-1", Later)), Stored(CartStream, 4, CheckedOut)]);
+
+        await Pump().RunOnceAsync(cancellationToken: Cancel);
+
+        Assert.Equal("order-ghost", Assert.Single(_poison.Recorded).StreamId);
+        Assert.Equal("CartOrders.CartCheckedOut.v1", Assert.Single(_sender.Sent).Subject);
+        Assert.Equal("2", _checkpoints[IntegrationPublisherHandler.SubscriptionName]);
+    }
+
+    [Fact]
+    public async Task Store_that_cannot_be_read_fails_the_batch_and_poisons_nothing()
+    {
+        Append(CartToPaidOrder());
+        _store.Unreachable = new InvalidOperationException("store is down");
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Pump().RunOnceAsync(cancellationToken: Cancel));
+
+        Assert.Empty(_poison.Recorded);
+        Assert.Empty(_sender.Sent);
+        Assert.Null(_checkpoints[IntegrationPublisherHandler.SubscriptionName]);
+    }
+
+    [Fact]
     public async Task Batch_without_public_events_publishes_nothing_and_moves_the_checkpoint()
     {
         Append(CartToPaidOrder().Take(3));

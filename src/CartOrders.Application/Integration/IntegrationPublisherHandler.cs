@@ -38,11 +38,12 @@ public sealed partial class IntegrationPublisherHandler(
                 continue;
             }
 
+            // Outside the try: a store that cannot be read now fails the batch, it poisons nothing.
+            var order = IntegrationEventMapper.NeedsOrder(stored.Type)
+                ? await OrderOfAsync(stored.StreamId, orders, cancellationToken)
+                : null;
             try
             {
-                var order = IntegrationEventMapper.NeedsOrder(stored.Type)
-                    ? await OrderOfAsync(stored.StreamId, orders, cancellationToken)
-                    : null;
                 if (IntegrationEventMapper.Map(stored, order) is { } mapped)
                 {
                     outgoing.Add(mapped);
@@ -72,18 +73,26 @@ public sealed partial class IntegrationPublisherHandler(
     }
 
     /// <summary>
-    /// The order as placed (its first event), read once per stream and batch. That is all the
-    /// mapping needs, since an order's customer never changes, and it is one small read that
-    /// does not depend on the rest of the stream.
+    /// The order as placed (its first event), read once per stream and batch; null when there is
+    /// no readable placement. That is all the mapping needs, since an order's customer never
+    /// changes, and it is one small read that does not depend on the rest of the stream.
     /// </summary>
     private async Task<Order?> OrderOfAsync(string streamId, Dictionary<string, Order?> orders, CancellationToken cancellationToken)
     {
         if (!orders.TryGetValue(streamId, out var order))
         {
             var first = await store.ReadStreamAsync(streamId, 1, 1, cancellationToken);
-            order = first is [var placed] && EventSerializer.Deserialize(placed.Type, placed.Data) is OrderPlaced e
-                ? Order.Evolve(null, e)
-                : null;
+            try
+            {
+                order = first is [var placed] && EventSerializer.Deserialize(placed.Type, placed.Data) is OrderPlaced e
+                    ? Order.Evolve(null, e)
+                    : null;
+            }
+            catch (JsonException)
+            {
+                order = null; // an unreadable placement: the mapping reports the missing order as poison
+            }
+
             orders[streamId] = order;
         }
 

@@ -7,9 +7,14 @@ internal sealed class InMemoryEventStore : IEventStore
 {
     public List<StoredEvent> Events { get; } = [];
 
+    /// <summary>Reads throw this while set, as a store that cannot be reached.</summary>
+    public Exception? Unreachable { get; set; }
+
     public Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, long fromVersion = 1, long toVersion = long.MaxValue, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<StoredEvent>>(
-            [.. Events.Where(e => e.StreamId == streamId && e.Version >= fromVersion && e.Version <= toVersion).OrderBy(e => e.Version)]);
+        Unreachable is { } error
+            ? Task.FromException<IReadOnlyList<StoredEvent>>(error)
+            : Task.FromResult<IReadOnlyList<StoredEvent>>(
+                [.. Events.Where(e => e.StreamId == streamId && e.Version >= fromVersion && e.Version <= toVersion).OrderBy(e => e.Version)]);
 
     public Task<Snapshot?> ReadSnapshotAsync(string streamId, CancellationToken cancellationToken = default) => Task.FromResult<Snapshot?>(null);
 
