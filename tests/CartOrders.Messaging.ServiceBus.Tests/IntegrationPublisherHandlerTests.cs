@@ -213,7 +213,7 @@ public sealed class IntegrationPublisherHandlerTests : IAsyncDisposable
     }
 
     private FeedPump Pump(FakeServiceBusSender? sender = null) =>
-        new(_feed, _checkpoints, Handler(sender ?? _sender), NullLogger<FeedPump>.Instance);
+        new(_feed, _checkpoints, Handler(sender ?? _sender), new InMemoryParkedEventStore(), NullLogger<FeedPump>.Instance);
 
     private IntegrationPublisherHandler Handler(FakeServiceBusSender sender) =>
         new(ServiceBusIntegrationPublisherTests.Publisher(sender), _poison, _store, TimeProvider.System, _log);

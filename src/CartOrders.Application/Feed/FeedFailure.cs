@@ -8,15 +8,15 @@ public sealed class PermanentFeedException(string message, Exception? inner = nu
 
 /// <summary>
 /// Tells failures that will not heal by retrying (bad data, a bug for this event) from those
-/// that may (a store or broker that is down or throttling). Only the first kind parks events.
+/// that may (a store or broker that is down or throttling). Only the first kind parks events;
+/// anything not known to be permanent counts as transient, so the batch is retried, not parked.
 /// </summary>
 public static class FeedFailure
 {
     public static bool IsPermanent(Exception error) => error switch
     {
-        ObjectDisposedException or OperationCanceledException => false,
         PermanentFeedException or DomainException or JsonException or FormatException or InvalidCastException
-            or NotSupportedException or ArgumentException or KeyNotFoundException or InvalidOperationException => true,
+            or NotSupportedException or ArgumentException or KeyNotFoundException or InvalidDataException => true,
         AggregateException { InnerExceptions: var inner } => inner.Count > 0 && inner.All(IsPermanent),
         _ => false,
     };

@@ -18,7 +18,7 @@ internal sealed class InMemoryEventFeed : IEventFeed
     public Task<long> EstimateLagAsync(string? checkpoint, CancellationToken cancellationToken = default) =>
         Task.FromResult((long)(Events.Count - Position(checkpoint)));
 
-    public Task WaitForAppendAsync(TimeSpan timeout, CancellationToken cancellationToken = default) => Task.CompletedTask;
+    public Task WaitForEventsAsync(string? checkpoint, TimeSpan timeout, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     private static int Position(string? checkpoint) => checkpoint is null ? 0 : int.Parse(checkpoint, CultureInfo.InvariantCulture);
 }
