@@ -28,11 +28,14 @@ internal static class ContainerDefinitions
         IndexingPolicy = Policy("/kind/?", "/members/[]/?", "/updatedAt/?"),
     };
 
-    /// <summary>Checkpoints are only point-read and upserted, so nothing is indexed.</summary>
+    /// <summary>
+    /// Feed bookkeeping: checkpoints and the parked-streams lists are point-read; parked events are
+    /// listed by subscription and stream (operator actions, sorted in memory).
+    /// </summary>
     public static ContainerProperties Leases(string name) => new(name, LeasesPartitionKey)
     {
         PartitionKeyDefinitionVersion = PartitionKeyDefinitionVersion.V2,
-        IndexingPolicy = Policy(),
+        IndexingPolicy = Policy("/kind/?", "/subscription/?", "/streamId/?"),
     };
 
     private static IndexingPolicy Policy(params string[] included)

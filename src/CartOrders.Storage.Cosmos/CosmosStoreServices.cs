@@ -27,6 +27,7 @@ public static class CosmosStoreServices
         services.AddSingleton<IEventFeed, CosmosEventFeed>();
         services.AddSingleton<ICheckpointStore, CosmosCheckpointStore>();
         services.AddSingleton<IViewStore, CosmosViewStore>();
+        services.AddSingleton<IParkedEventStore, CosmosParkedEventStore>();
         services.AddHostedService<CosmosStoreInitializer>();
         return services;
     }

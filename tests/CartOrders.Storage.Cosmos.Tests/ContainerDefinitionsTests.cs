@@ -31,13 +31,14 @@ public sealed class ContainerDefinitionsTests
     }
 
     [Fact]
-    public void Leases_are_keyed_by_id_and_index_nothing()
+    public void Leases_are_keyed_by_id_and_index_only_what_parked_events_are_listed_by()
     {
         var leases = ContainerDefinitions.Leases("leases");
 
         Assert.Equal("/id", leases.PartitionKeyPath);
-        Assert.Empty(leases.IndexingPolicy.IncludedPaths);
+        Assert.Equal(["/kind/?", "/subscription/?", "/streamId/?"], leases.IndexingPolicy.IncludedPaths.Select(p => p.Path));
         Assert.Equal(["/*"], leases.IndexingPolicy.ExcludedPaths.Select(p => p.Path));
+        AssertPayloadsNotIndexed(leases.IndexingPolicy);
     }
 
     [Fact]

@@ -152,7 +152,7 @@ public sealed class CosmosStoreOptionsTests
 
         var bound = configuration.GetSection(CosmosStoreOptions.Section).Get<CosmosStoreOptions>()!;
         Assert.Equal(("shop", false, "ev", TimeSpan.FromHours(12), (bool?)false), (bound.DatabaseName, bound.CreateIfNotExists, bound.EventsContainer, bound.IdempotencyTtl, bound.Emulator));
-        foreach (var port in new[] { typeof(IEventStore), typeof(IEventFeed), typeof(ICheckpointStore), typeof(IViewStore) })
+        foreach (var port in new[] { typeof(IEventStore), typeof(IEventFeed), typeof(ICheckpointStore), typeof(IViewStore), typeof(IParkedEventStore) })
         {
             Assert.Contains(services, d => d.ServiceType == port && d.Lifetime == ServiceLifetime.Singleton);
         }

@@ -128,6 +128,36 @@ public sealed class DocumentShapeTests
         Assert.Equal("checkpoint-projector", json.GetProperty("id").GetString());
     }
 
+    [Fact]
+    public void A_parked_event_keeps_the_event_and_the_reason_under_an_id_derived_from_subscription_stream_and_version()
+    {
+        var e = new StoredEvent("cart-1", 4, Guid.NewGuid(), "ItemAdded.v1", Encoding.UTF8.GetBytes("{\"n\":4}"), new EventMetadata("alice", s_at, "c"));
+        var parked = new ParkedEvent("projector", e, "InvalidDataException: bad", s_at);
+
+        var item = ParkedEventItem.From(parked);
+        var json = Parse(item);
+
+        Assert.Equal(["id", "kind", "subscription", "streamId", "version", "eventId", "type", "data", "userId", "occurredAt", "correlationId", "reason", "parkedAt"], Names(json));
+        Assert.Equal("parked", json.GetProperty("kind").GetString());
+        Assert.Equal(JsonValueKind.Object, json.GetProperty("data").ValueKind);
+        Assert.Equal(item.Id, ParkedEventItem.IdOf("projector", "cart-1", 4));
+        Assert.NotEqual(item.Id, ParkedEventItem.IdOf("projector", "cart-1", 5));
+        Assert.NotEqual(item.Id, ParkedEventItem.IdOf("publisher", "cart-1", 4));
+        Assert.Matches("^parked-[0-9a-f]{40}$", item.Id);
+        var back = RoundTrip(item).ToParkedEvent();
+        Assert.Equal(("projector", "InvalidDataException: bad", "cart-1", 4L, e.EventId), (back.Subscription, back.Reason, back.Event.StreamId, back.Event.Version, back.Event.EventId));
+        Assert.Equal("{\"n\":4}", Encoding.UTF8.GetString(back.Event.Data.Span));
+    }
+
+    [Fact]
+    public void The_parked_streams_of_a_subscription_are_one_document_with_an_id_any_subscription_name_can_make()
+    {
+        var json = Parse(new ParkedStreamsItem { Id = ParkedStreamsItem.IdOf("a/b?#"), Subscription = "a/b?#", Streams = ["cart-1"] });
+
+        Assert.Equal(["id", "kind", "subscription", "streams"], Names(json));
+        Assert.Matches("^parked-streams-[0-9a-f]{40}$", json.GetProperty("id").GetString());
+    }
+
     private static JsonElement Parse<T>(T item) => JsonDocument.Parse(CosmosJson.Serialize(item)).RootElement;
 
     private static T RoundTrip<T>(T item) => CosmosJson.Deserialize<T>(new MemoryStream(CosmosJson.Serialize(item)));
