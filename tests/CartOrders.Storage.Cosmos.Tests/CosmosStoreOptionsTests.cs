@@ -110,6 +110,20 @@ public sealed class CosmosStoreOptionsTests
         Assert.True(CosmosConnection.From(new CosmosStoreOptions { ConnectionString = Account, Emulator = true }).Emulator);
     }
 
+    [Theory]
+    [InlineData(Emulator, null)]
+    [InlineData(Account, null)]
+    [InlineData(null, "https://contoso.documents.azure.com:443/")]
+    public void The_sdk_accepts_the_client_options_for_each_way_in(string? connectionString, string? endpoint)
+    {
+        var options = new CosmosStoreOptions { ConnectionString = connectionString, AccountEndpoint = endpoint };
+
+        // Building a client does no I/O: it validates the options and connects lazily.
+        using var client = CosmosConnection.From(options).CreateClient(options);
+
+        Assert.Equal(new Uri(connectionString is null ? endpoint! : connectionString.Split(';')[0]["AccountEndpoint=".Length..]), client.Endpoint);
+    }
+
     [Fact]
     public void An_endpoint_signs_in_with_entra_id_and_never_shows_a_key()
     {
