@@ -12,8 +12,9 @@ builder.AddServerHosting();
 builder.AddCartOrdersStore();
 builder.AddCartOrdersAuth();
 builder.AddRealtime();
+builder.AddFeedPumps();
 builder.AddOpenApiDocument();
-builder.Services.AddCartOrdersApplication().AddCartOrdersApi(builder.Configuration).AddFeedPumps();
+builder.Services.AddCartOrdersApplication().AddCartOrdersApi(builder.Configuration);
 
 var app = builder.Build();
 app.UseCartOrdersPipeline();

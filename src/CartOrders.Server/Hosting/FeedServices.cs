@@ -1,0 +1,26 @@
+using CartOrders.Api.Health;
+using CartOrders.Application;
+using CartOrders.Application.Integration;
+using CartOrders.Application.Projections;
+using CartOrders.Messaging.ServiceBus;
+
+namespace CartOrders.Server.Hosting;
+
+public static class FeedServices
+{
+    /// <summary>
+    /// The feed subscriptions this host runs, each a hosted pump with its own checkpoint: the
+    /// projector (views, then pushes), order placement, and the integration publisher (Service Bus
+    /// when the <c>ServiceBus</c> section is set, else events are only logged; health reports which).
+    /// </summary>
+    public static WebApplicationBuilder AddFeedPumps(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddFeedPump<Projector>();
+        builder.Services.AddFeedPump<OrderPlacement>();
+        builder.Services.AddIntegrationPublishing(builder.Configuration);
+        builder.Services.AddFeedPump<IntegrationPublisherHandler>();
+        builder.Services.Configure<HealthOptions>(o => o.PublishingEnabled = services => services.GetRequiredService<IIntegrationPublisher>().IsEnabled);
+        return builder;
+    }
+}
