@@ -9,6 +9,7 @@ using CartOrders.Server.WebClient;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddObservability();
 builder.AddServerHosting();
+builder.AddCrossOrigin();
 builder.AddCartOrdersStore();
 builder.AddCartOrdersAuth();
 builder.AddRealtime();

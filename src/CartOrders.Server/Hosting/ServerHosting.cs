@@ -1,5 +1,5 @@
 using CartOrders.Api.Http;
-using Microsoft.Extensions.Options;
+using CartOrders.Server.WebClient;
 
 namespace CartOrders.Server.Hosting;
 
@@ -20,8 +20,8 @@ public static class ServerHosting
 
     /// <summary>
     /// The middleware order matters: problems for anything thrown or left without a body, the web
-    /// client's files before routing (so its fallback never shadows a file), then identity, then
-    /// the per-user rate limit that needs the identity.
+    /// client's files before routing (so its fallback never shadows a file), CORS (so a preflight
+    /// needs no token), then identity, then the per-user rate limit that needs the identity.
     /// </summary>
     public static WebApplication UseCartOrdersPipeline(this WebApplication app)
     {
@@ -29,8 +29,9 @@ public static class ServerHosting
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseWebSockets();
-        WebClient.WebClientFiles.UseWebClientFiles(app);
+        app.UseWebClientFiles();
         app.UseRouting();
+        app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -4,7 +4,7 @@ using Microsoft.OpenApi;
 
 namespace CartOrders.Server.Hosting;
 
-public static class OpenApiDocument
+public static class OpenApiDescription
 {
     public const string BearerScheme = "Bearer";
 

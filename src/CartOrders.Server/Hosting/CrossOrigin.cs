@@ -1,0 +1,29 @@
+namespace CartOrders.Server.Hosting;
+
+public static class CrossOrigin
+{
+    public const string AllowedOriginsKey = "Cors:AllowedOrigins";
+
+    /// <summary>
+    /// The web client served by this server needs no CORS. A client served elsewhere (a dev server
+    /// on another port) is allowed by listing its origin in <c>Cors:AllowedOrigins</c>; credentials
+    /// are allowed (SignalR needs them) and the headers the contract uses are exposed.
+    /// </summary>
+    public static WebApplicationBuilder AddCrossOrigin(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var origins = builder.Configuration.GetSection(AllowedOriginsKey).Get<string[]>() ?? [];
+        builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+        {
+            if (origins.Length > 0)
+            {
+                policy.WithOrigins(origins)
+                    .AllowAnyHeader()
+                    .AllowAnyMethod()
+                    .AllowCredentials()
+                    .WithExposedHeaders("ETag", "Location", "Retry-After", "WWW-Authenticate");
+            }
+        }));
+        return builder;
+    }
+}
