@@ -85,6 +85,6 @@ public static class CommandEndpoint
         ArgumentNullException.ThrowIfNull(error);
         var hidesStream = error.Error == DomainError.CartNotFound || error.Error == DomainError.OrderNotFound;
         var problem = ApiProblem.From(error.Error);
-        return new CommandReply(problem.Status, ProblemBody.Of(problem, error.Detail).Utf8, ProblemBody.ContentType, hidesStream ? null : version, null);
+        return new CommandReply(problem.Status, ProblemBody.Of(problem, error.Detail).ToUtf8(), ProblemBody.ContentType, hidesStream ? null : version, null);
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Serialization;
 using CartOrders.Api.Http;
 using CartOrders.Application.Serialization;
 using Microsoft.AspNetCore.Http;
@@ -19,9 +18,8 @@ public sealed record ProblemBody(
 {
     public const string ContentType = "application/problem+json";
 
-    /// <summary>Field order as in the RFC: type, title, status, detail, then the extensions.</summary>
-    [JsonIgnore]
-    public byte[] Utf8 => Json.Serialize(this);
+    /// <summary>The JSON, fields in the RFC's order: type, title, status, detail, then the extensions.</summary>
+    public byte[] ToUtf8() => Json.Serialize(this);
 
     public static ProblemBody Of(ApiProblem problem, string? detail = null, IReadOnlyDictionary<string, string[]>? errors = null, string? traceId = null)
     {
@@ -62,6 +60,6 @@ public sealed class ProblemResult(ApiProblem problem, string? detail = null, IRe
             response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
 
-        await response.Body.WriteAsync(ProblemBody.Of(Problem, detail, errors, TraceId).Utf8, httpContext.RequestAborted);
+        await response.Body.WriteAsync(ProblemBody.Of(Problem, detail, errors, TraceId).ToUtf8(), httpContext.RequestAborted);
     }
 }
