@@ -1,6 +1,7 @@
 using CartOrders.Api.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CartOrders.Functions.Realtime;
@@ -36,7 +37,7 @@ public static class Negotiation
         }
         catch (HttpRequestException error)
         {
-            throw RealtimeProblems.ServiceFailed(error);
+            throw RealtimeProblems.ServiceFailed(error, http.RequestServices.GetRequiredService<ILogger<SignalRNegotiator>>(), "negotiation");
         }
     });
 }
