@@ -37,7 +37,7 @@ public static class CommandRateLimiting
             .ValidateOnStart();
         services.AddRateLimiter(options => options.OnRejected = RejectAsync);
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<CommandRateLimitOptions>>((options, limits) =>
-            options.AddPolicy(Policy, http => RateLimitPartition.GetTokenBucketLimiter(PartitionKey(http), _ => Bucket(limits.Value))));
+            options.AddPolicy(Policy, http => PartitionOf(http, limits.Value)));
         return services;
     }
 
@@ -59,16 +59,27 @@ public static class CommandRateLimiting
         };
     }
 
+    /// <summary>
+    /// The bucket a command request draws from. Hosts without the rate limiting middleware (an
+    /// Azure Functions worker) build their limiter on this too, so the limit is the same everywhere.
+    /// </summary>
+    public static RateLimitPartition<string> PartitionOf(HttpContext http, CommandRateLimitOptions limits) =>
+        RateLimitPartition.GetTokenBucketLimiter(PartitionKey(http), _ => Bucket(limits));
+
+    /// <summary>The 429 rate-limited answer to a request the limiter refused, with Retry-After from the lease.</summary>
+    public static ProblemResult Rejection(RateLimitLease lease)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+        return new ProblemResult(ApiProblem.RateLimited, "Too many commands from this user; retry after the delay in Retry-After.") { RetryAfter = retryAfter };
+    }
+
     /// <summary>Per user; a request without a user (refused by authorization anyway) shares its address's bucket.</summary>
     private static string PartitionKey(HttpContext http) =>
         http.User.FindFirst(Caller.SubjectClaim)?.Value is { } user
             ? "user:" + user
             : "address:" + http.Connection.RemoteIpAddress;
 
-    private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
-    {
-        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-        await new ProblemResult(ApiProblem.RateLimited, "Too many commands from this user; retry after the delay in Retry-After.") { RetryAfter = retryAfter }
-            .ExecuteAsync(context.HttpContext);
-    }
+    private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken) =>
+        await Rejection(context.Lease).ExecuteAsync(context.HttpContext);
 }

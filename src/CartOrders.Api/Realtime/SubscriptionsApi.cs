@@ -59,7 +59,7 @@ public static class SubscriptionsApi
         }
         catch (ProblemException)
         {
-            await subscriptions.LeaveCartAsync(body.ConnectionId, id.Value, CancellationToken.None);
+            await subscriptions.LeaveCartAsync(body.ConnectionId, actor.UserId.Value, id.Value, CancellationToken.None);
             throw;
         }
 

@@ -24,6 +24,9 @@ public sealed partial class FeedPump(IEventFeed feed, ICheckpointStore checkpoin
 {
     public const int DefaultBatchSize = 256;
 
+    /// <summary>At most this many command traces are linked from one batch's activity.</summary>
+    public const int MaxTraceLinks = 32;
+
     public string Subscription => handler.Subscription;
 
     /// <summary>Handles one batch; returns how many events it held (0 when the subscription is caught up).</summary>
@@ -41,7 +44,7 @@ public sealed partial class FeedPump(IEventFeed feed, ICheckpointStore checkpoin
             return 0;
         }
 
-        using (var activity = Telemetry.Source.StartActivity("feed " + handler.Subscription, ActivityKind.Consumer))
+        using (var activity = Telemetry.Source.StartActivity("feed " + handler.Subscription, ActivityKind.Consumer, parentContext: default, links: TraceLinks(batch.Events)))
         {
             activity?.SetTag("cartorders.feed.events", batch.Events.Count);
 
@@ -54,6 +57,36 @@ public sealed partial class FeedPump(IEventFeed feed, ICheckpointStore checkpoin
         LogBatch(logger, handler.Subscription, batch.Events.Count);
         return batch.Events.Count;
     }
+
+    /// <summary>
+    /// The traces of the commands that appended a batch's events: a command stores its W3C trace id
+    /// as the events' correlation id, and one batch serves many commands, so the batch's activity
+    /// links to each of them rather than having one parent. Only the trace id is stored, so the
+    /// link names the trace, not a span of it.
+    /// </summary>
+    public static IReadOnlyList<ActivityLink> TraceLinks(IReadOnlyList<StoredEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var links = new List<ActivityLink>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var stored in events)
+        {
+            if (links.Count == MaxTraceLinks)
+            {
+                break;
+            }
+
+            if (stored.Metadata.CorrelationId is { } id && IsW3CTraceId(id) && seen.Add(id))
+            {
+                links.Add(new ActivityLink(new ActivityContext(ActivityTraceId.CreateFromString(id), default, ActivityTraceFlags.Recorded)));
+            }
+        }
+
+        return links;
+    }
+
+    private static bool IsW3CTraceId(string id) =>
+        id.Length == 32 && id.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f') && id.Any(c => c != '0');
 
     private async Task HandleAsync(IReadOnlyList<StoredEvent> events)
     {

@@ -1,5 +1,4 @@
-using CartOrders.Api.Http;
-using CartOrders.Api.Problems;
+using CartOrders.Api.Auth;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -10,8 +9,7 @@ public static class AuthServices
 {
     /// <summary>
     /// Bearer tokens: development tokens (HS256, issuer and audience <c>cartorders-dev</c>) or
-    /// Microsoft Entra ID (authority <c>{Instance}{TenantId}/v2.0</c>). Claims keep their JWT names:
-    /// the user is <c>sub</c>, roles are <c>roles</c>. Failures answer 401 problem+json.
+    /// Microsoft Entra ID, with the rules every host shares (<see cref="BearerAuthentication"/>).
     /// </summary>
     public static WebApplicationBuilder AddCartOrdersAuth(this WebApplicationBuilder builder)
     {
@@ -30,17 +28,10 @@ public static class AuthServices
 
     private static void Configure(JwtBearerOptions bearer, AuthOptions auth, IServiceProvider provider)
     {
-        bearer.MapInboundClaims = false;
-        bearer.TokenValidationParameters = new TokenValidationParameters
-        {
-            NameClaimType = Caller.SubjectClaim,
-            RoleClaimType = Caller.RolesClaim,
-            ClockSkew = TimeSpan.FromMinutes(1),
-        };
+        BearerAuthentication.ConfigureCommon(bearer);
         if (auth.Mode == AuthMode.EntraId)
         {
-            bearer.Authority = auth.Authority;
-            bearer.TokenValidationParameters.ValidAudience = auth.Audience;
+            BearerAuthentication.ConfigureEntraId(bearer, auth);
         }
         else
         {
@@ -51,12 +42,7 @@ public static class AuthServices
             bearer.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
         }
 
-        bearer.Events = new JwtBearerEvents
-        {
-            OnMessageReceived = TakeHubTokenFromQuery,
-            OnChallenge = ChallengeAsync,
-            OnForbidden = context => new ProblemResult(ApiProblem.Forbidden, "The token does not allow this.").ExecuteAsync(context.HttpContext),
-        };
+        bearer.Events.OnMessageReceived = TakeHubTokenFromQuery;
     }
 
     /// <summary>
@@ -73,15 +59,5 @@ public static class AuthServices
         }
 
         return Task.CompletedTask;
-    }
-
-    private static Task ChallengeAsync(JwtBearerChallengeContext context)
-    {
-        context.HandleResponse();
-        var detail = context.AuthenticateFailure is null
-            ? "A bearer token is required."
-            : "The bearer token is not valid (expired, wrong signature, issuer or audience).";
-        context.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
-        return new ProblemResult(ApiProblem.Unauthorized, detail).ExecuteAsync(context.HttpContext);
     }
 }

@@ -1,3 +1,4 @@
+using CartOrders.Api.Auth;
 using CartOrders.Api.Http;
 using CartOrders.Api.Problems;
 using Microsoft.Extensions.Options;

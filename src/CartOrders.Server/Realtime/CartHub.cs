@@ -1,4 +1,5 @@
 using CartOrders.Api.Http;
+using CartOrders.Api.Realtime;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
@@ -11,10 +12,10 @@ namespace CartOrders.Server.Realtime;
 [Authorize]
 public sealed class CartHub(ConnectionRegistry connections) : Hub
 {
-    public const string CartUpdated = "cartUpdated";
-    public const string OrderUpdated = "orderUpdated";
+    public const string CartUpdated = RealtimeMessages.CartUpdated;
+    public const string OrderUpdated = RealtimeMessages.OrderUpdated;
 
-    public static string GroupOf(string cartId) => "cart-" + cartId;
+    public static string GroupOf(string cartId) => RealtimeMessages.GroupOf(cartId);
 
     public override async Task OnConnectedAsync()
     {

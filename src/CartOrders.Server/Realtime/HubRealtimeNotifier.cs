@@ -47,6 +47,6 @@ public sealed class HubCartSubscriptions(IHubContext<CartHub> hub, ConnectionReg
         return true;
     }
 
-    public Task LeaveCartAsync(string connectionId, string cartId, CancellationToken cancellationToken = default) =>
+    public Task LeaveCartAsync(string connectionId, string userId, string cartId, CancellationToken cancellationToken = default) =>
         hub.Groups.RemoveFromGroupAsync(connectionId, CartHub.GroupOf(cartId), cancellationToken);
 }

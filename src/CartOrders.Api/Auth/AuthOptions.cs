@@ -1,4 +1,4 @@
-namespace CartOrders.Server.Auth;
+namespace CartOrders.Api.Auth;
 
 public enum AuthMode
 {
@@ -29,7 +29,11 @@ public sealed class AuthOptions
 
     public string? TenantId { get; set; }
 
-    /// <summary>The API's application id URI or client id, as tokens carry it in <c>aud</c>.</summary>
+    /// <summary>
+    /// The API's application id URI (<c>api://&lt;client id&gt;</c>) or client id. Entra ID v2 access
+    /// tokens carry the bare client id in <c>aud</c>, so an <c>api://</c> URI accepts that too
+    /// (<see cref="BearerAuthentication.AudiencesOf"/>).
+    /// </summary>
     public string? Audience { get; set; }
 
     public string Authority => Instance.TrimEnd('/') + "/" + TenantId + "/v2.0";

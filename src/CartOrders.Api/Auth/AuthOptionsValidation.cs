@@ -1,6 +1,7 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace CartOrders.Server.Auth;
+namespace CartOrders.Api.Auth;
 
 /// <summary>
 /// Refuses to start with a configuration that would let anyone mint tokens where real identities

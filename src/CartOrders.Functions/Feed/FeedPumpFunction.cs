@@ -1,0 +1,42 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace CartOrders.Functions.Feed;
+
+/// <summary>
+/// The change feed, pulled on a timer: every tick drains each subscription from its checkpoint.
+/// The name is the one infra/app/api.bicep keeps an always-ready instance for (<c>function:FeedPump</c>).
+/// The timer trigger runs one execution at a time across all instances (the host holds a lock in
+/// its storage), and never starts a tick while the previous one still runs.
+/// </summary>
+public sealed partial class FeedPumpFunction(FeedSubscriptions subscriptions, ILogger<FeedPumpFunction> logger)
+{
+    public const string Name = "FeedPump";
+
+    /// <summary>Every 2 seconds (six fields: seconds first): the projection lag when the app is idle.</summary>
+    public const string Schedule = "*/2 * * * * *";
+
+    [Function(Name)]
+    public async Task RunAsync([TimerTrigger(Schedule, RunOnStartup = false, UseMonitor = false)] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(timer);
+        if (timer.IsPastDue)
+        {
+            LogPastDue(logger);
+        }
+
+        foreach (var tick in await subscriptions.DrainAsync(cancellationToken))
+        {
+            if (tick.Events > 0)
+            {
+                LogDrained(logger, tick.Subscription, tick.Events);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Feed tick is past due (the app was busy or asleep)")]
+    private static partial void LogPastDue(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Feed {Subscription} handled {Count} events this tick")]
+    private static partial void LogDrained(ILogger logger, string subscription, int count);
+}

@@ -1,0 +1,28 @@
+using CartOrders.Api.Realtime;
+using CartOrders.Application.Ports;
+using CartOrders.Application.Projections;
+
+namespace CartOrders.Functions.Realtime;
+
+/// <summary>
+/// The projector's pushes through the service's REST API: <c>cartUpdated</c> to the cart's group,
+/// <c>orderUpdated</c> to the customer, and a removed collaborator taken out of the cart's group.
+/// The same port the local server implements on its hub.
+/// </summary>
+public sealed class SignalRRestNotifier(SignalRRestClient service) : IRealtimeNotifier
+{
+    public Task CartUpdatedAsync(CartView view, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        return service.SendToGroupAsync(RealtimeMessages.GroupOf(view.CartId), RealtimeMessages.CartUpdated, view, cancellationToken);
+    }
+
+    public Task OrderUpdatedAsync(OrderView view, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        return service.SendToUserAsync(view.CustomerId, RealtimeMessages.OrderUpdated, view, cancellationToken);
+    }
+
+    public Task RemoveUserFromCartAsync(string cartId, string userId, CancellationToken cancellationToken = default) =>
+        service.RemoveUserFromGroupAsync(userId, RealtimeMessages.GroupOf(cartId), cancellationToken);
+}

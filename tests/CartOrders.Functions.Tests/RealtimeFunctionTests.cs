@@ -1,0 +1,150 @@
+using Azure.Core;
+using CartOrders.Functions.Http;
+using CartOrders.Functions.Realtime;
+using CartOrders.Functions.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using static CartOrders.Functions.Tests.Support.Calls;
+
+namespace CartOrders.Functions.Tests;
+
+/// <summary>Negotiate, subscriptions and pushes through the functions, with the stand-in SignalR service.</summary>
+public sealed class RealtimeFunctionTests : IAsyncLifetime
+{
+    private FakeSignalRService _service = null!;
+
+    public async ValueTask InitializeAsync() => _service = await FakeSignalRService.StartAsync();
+
+    public ValueTask DisposeAsync() => _service.DisposeAsync();
+
+    [Fact]
+    public async Task Negotiate_sends_the_client_to_the_service_with_a_key_signed_token_carrying_its_user_id()
+    {
+        await using var app = FunctionsApp.Start(WithKey());
+        var alice = Unique("alice");
+
+        var response = await app.CallAsync(nameof(RealtimeFunctions.Negotiate), HttpMethod.Post, "/api/negotiate?negotiateVersion=1", RealtimeFunctions.Negotiate, app.Tokens.For(alice));
+
+        Assert.Equal(200, response.Status);
+        var url = response.Json().GetProperty("url").GetString()!;
+        Assert.Equal(_service.Endpoint + "/client/?hub=cartorders", url);
+        var token = await FakeSignalRService.ValidateAsync(response.Json().GetProperty("accessToken").GetString()!, url, TimeSpan.FromHours(1));
+        Assert.Equal(alice, token.GetClaim(AccessKeySignalRAccess.UserIdClaim).Value);
+        Assert.True(token.ValidTo > DateTime.UtcNow.AddMinutes(55));
+    }
+
+    [Fact]
+    public async Task Negotiate_with_Entra_ID_asks_the_service_for_the_client_token_with_the_apps_identity()
+    {
+        await using var app = FunctionsApp.Start(
+            new Dictionary<string, string?> { ["SignalR:Endpoint"] = _service.Endpoint },
+            services => services.Replace(ServiceDescriptor.KeyedSingleton<TokenCredential>(RealtimeServices.CredentialKey, new StaticCredential("entra-token-of-the-app"))));
+        var alice = Unique("alice");
+
+        var response = await app.CallAsync(nameof(RealtimeFunctions.Negotiate), HttpMethod.Post, "/api/negotiate", RealtimeFunctions.Negotiate, app.Tokens.For(alice));
+
+        Assert.Equal(200, response.Status);
+        Assert.Equal(FakeSignalRService.IssuedClientToken, response.Json().GetProperty("accessToken").GetString());
+        var request = Assert.Single(_service.Received);
+        Assert.Equal(("POST", "/api/hubs/cartorders/:generateToken"), (request.Method, request.Path));
+        Assert.Equal(alice, request.Query["userId"]);
+        Assert.Equal("60", request.Query["minutesToExpire"]);
+        Assert.Equal("2023-07-01", request.Query["api-version"]);
+        Assert.Equal("entra-token-of-the-app", request.Bearer);
+    }
+
+    [Fact]
+    public async Task Negotiate_needs_a_caller_and_without_a_service_answers_503()
+    {
+        await using var withService = FunctionsApp.Start(WithKey());
+        await using var withoutService = FunctionsApp.Start();
+
+        var anonymous = await withService.CallAsync(nameof(RealtimeFunctions.Negotiate), HttpMethod.Post, "/api/negotiate", RealtimeFunctions.Negotiate);
+        var unavailable = await withoutService.CallAsync(nameof(RealtimeFunctions.Negotiate), HttpMethod.Post, "/api/negotiate", RealtimeFunctions.Negotiate, withoutService.Tokens.For(Unique("alice")));
+
+        Assert.Equal((401, "unauthorized"), (anonymous.Status, anonymous.ProblemCode()));
+        Assert.Equal((503, "realtime-unavailable"), (unavailable.Status, unavailable.ProblemCode()));
+        Assert.Empty(_service.Received);
+    }
+
+    [Fact]
+    public async Task Subscribing_adds_the_member_to_the_carts_group_only_for_an_open_connection()
+    {
+        await using var app = FunctionsApp.Start(WithKey());
+        var aliceId = Unique("alice");
+        var alice = app.Tokens.For(aliceId);
+        var cartId = await app.CreateCartAsync(alice);
+        _service.OpenConnections.Add("conn-alice");
+
+        var joined = await Subscribe(app, alice, cartId, "conn-alice");
+        var unknown = await Subscribe(app, alice, cartId, "conn-nobody");
+        var stranger = await Subscribe(app, app.Tokens.For(Unique("mallory")), cartId, "conn-alice");
+
+        Assert.Equal(204, joined.Status);
+        Assert.Equal((404, "connection-not-found"), (unknown.Status, unknown.ProblemCode()));
+        Assert.Equal((404, "cart-not-found"), (stranger.Status, stranger.ProblemCode()));
+        var put = Assert.Single(_service.Received, r => r.Method == "PUT");
+        Assert.Equal($"/api/hubs/cartorders/users/{aliceId}/groups/cart-{cartId}", put.Path);
+    }
+
+    [Fact]
+    public async Task A_failing_service_makes_subscribing_503_not_500()
+    {
+        await using var app = FunctionsApp.Start(WithKey(("SignalR:MaxAttempts", "1")));
+        var alice = app.Tokens.For(Unique("alice"));
+        var cartId = await app.CreateCartAsync(alice);
+        _service.AnswerNext(500);
+
+        var response = await Subscribe(app, alice, cartId, "conn-alice");
+
+        Assert.Equal((503, "realtime-unavailable"), (response.Status, response.ProblemCode()));
+        Assert.Equal("1", response.Headers.RetryAfter.ToString());
+    }
+
+    [Fact]
+    public async Task The_feed_pump_pushes_each_cart_change_to_its_group_after_the_view_is_written()
+    {
+        await using var app = FunctionsApp.Start(WithKey());
+        var alice = app.Tokens.For(Unique("alice"));
+        var cartId = await app.CreateCartAsync(alice);
+        await app.AddItemAsync(alice, cartId);
+
+        await app.TickAsync();
+
+        var push = Assert.Single(_service.Received, r => r.Path == $"/api/hubs/cartorders/groups/cart-{cartId}/:send");
+        Assert.Equal("cartUpdated", push.Json().GetProperty("target").GetString());
+        Assert.Equal(2, push.Json().GetProperty("arguments")[0].GetProperty("version").GetInt64());
+        await FakeSignalRService.ValidateAsync(push.Bearer, _service.Endpoint + push.Path, AccessKeySignalRAccess.RestTokenLifetime);
+    }
+
+    private Dictionary<string, string?> WithKey(params (string Key, string Value)[] more)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["SignalR:ConnectionString"] = _service.ConnectionString,
+            ["SignalR:RetryDelay"] = "00:00:00.010",
+        };
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    private static Task<TestResponse> Subscribe(FunctionsApp app, string token, string cartId, string connectionId) =>
+        app.CallAsync(
+            nameof(RealtimeFunctions.SubscribeToCart), HttpMethod.Post, $"/api/carts/{cartId}/subscriptions",
+            r => RealtimeFunctions.SubscribeToCart(r, cartId), token, new { connectionId });
+
+    private sealed class StaticCredential(string token) : TokenCredential
+    {
+        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            requestContext.Scopes.SequenceEqual([EntraIdSignalRAccess.Scope])
+                ? new AccessToken(token, DateTimeOffset.UtcNow.AddHours(1))
+                : throw new InvalidOperationException("Unexpected scope " + string.Join(' ', requestContext.Scopes));
+
+        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(GetToken(requestContext, cancellationToken));
+    }
+}
