@@ -368,7 +368,9 @@ function wireCart() {
   });
 
   part("cart-view-order").addEventListener("click", () => {
-    if (state.cart?.orderId) showOrder(state.cart.orderId);
+    if (!state.cart?.orderId) return;
+    showOrder(state.cart.orderId);
+    part("order-panel").scrollIntoView({ block: "start" });
   });
 }
 
@@ -526,7 +528,7 @@ function wireOrder() {
   part("order-close").addEventListener("click", () => closeOrder());
   part("order-cart-link").addEventListener("click", (event) => {
     event.preventDefault();
-    if (state.order) openCart(state.order.cartId);
+    if (state.order && event.currentTarget.hasAttribute("href")) openCart(state.order.cartId);
   });
 
   const orderError = part("order-error");

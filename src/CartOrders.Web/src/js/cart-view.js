@@ -22,6 +22,7 @@ export function renderCart(cart, { userId, live }) {
   const status = part("cart-status", root);
   setText(status, statusLabel(cart.status));
   status.dataset.status = cart.status;
+  root.dataset.status = cart.status;
 
   renderPeople(part("cart-collaborators", root), cart, userId, isOwner && isOpen);
   renderLines(part("cart-lines", root), cart, isOpen, live);

@@ -1,5 +1,6 @@
 // Where the API lives. By default it is the page's own origin; a deployment whose API is
-// on another origin ships a `config.json` next to index.html: {"apiBase": "https://..."}.
+// on another origin replaces `config.json` next to index.html: {"apiBase": "https://..."}.
+// An empty apiBase, or no config.json at all, means the page's own origin.
 
 export async function loadConfig() {
   const fallback = { apiBase: location.origin, sameOrigin: true };

@@ -31,9 +31,11 @@ export function renderOrder(order, { userId, isOperator }) {
   setText(part("order-id", root), order.orderId);
   setText(part("order-customer", root), order.customerId === userId ? `${order.customerId} (you)` : order.customerId);
   setText(part("order-version", root), String(order.version));
+  // Only the cart's members can open it; for anyone else the id is plain text.
   const cartLink = part("order-cart-link", root);
   setText(cartLink, order.cartId);
-  cartLink.href = `#cart/${encodeURIComponent(order.cartId)}`;
+  if (order.customerId === userId) cartLink.href = `#cart/${encodeURIComponent(order.cartId)}`;
+  else cartLink.removeAttribute("href");
   const status = part("order-status", root);
   setText(status, statusLabel(order.status));
   status.dataset.status = order.status;
