@@ -446,6 +446,9 @@ function applyCart(cart, { live = false } = {}) {
   state.cart = cart;
   renderCart(cart, { userId: state.session?.userId ?? "", live: live && previous !== null });
   rememberCart(cart);
+  if (live && previous) {
+    setText(part("cart-announcer"), `Cart updated: ${itemCount(cart.itemCount)}, total ${money(cart.total, cart.currency)}.`);
+  }
   if (live && previous?.status === "open" && cart.status !== "open") {
     showNotice(`The cart was checked out by ${cart.ownerId}.`);
     if (cart.orderId && cart.ownerId === state.session?.userId && !state.orderId) showOrder(cart.orderId);
