@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CartOrders.Domain.Carts;
 using CartOrders.Domain.Orders;
 
@@ -26,6 +27,8 @@ public sealed record CartView(
     DateTimeOffset UpdatedAt,
     string? OrderId)
 {
+    /// <summary>Owner and collaborators: who the view is listed for. Not part of the public shape.</summary>
+    [JsonIgnore]
     public IEnumerable<string> Members => Collaborators.Prepend(OwnerId);
 }
 

@@ -1,0 +1,45 @@
+using System.Text.Json.Serialization;
+using CartOrders.Api.Health;
+using CartOrders.Api.Problems;
+using CartOrders.Api.RateLimiting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CartOrders.Api;
+
+public static class ApiServices
+{
+    /// <summary>
+    /// What the endpoints need from the host's container: the product's JSON shape for typed
+    /// results, problem details for bare statuses (unknown routes, challenges), the last-resort
+    /// exception handler, and the per-user command rate limit. The host adds authentication.
+    /// </summary>
+    public static IServiceCollection AddCartOrdersApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+        });
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var details = context.ProblemDetails;
+            var problem = details.Extensions.TryGetValue("code", out var code) && code is string known
+                ? null
+                : ApiProblem.ForStatus(details.Status ?? context.HttpContext.Response.StatusCode);
+            if (problem is not null)
+            {
+                details.Extensions["code"] = problem.Code;
+                details.Type = problem.Type;
+                details.Title = problem.Title;
+                details.Detail ??= problem.Title;
+            }
+        });
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddCommandRateLimiting(configuration);
+        services.AddOptions<HealthOptions>();
+        return services;
+    }
+}

@@ -1,0 +1,106 @@
+using CartOrders.Api.Http;
+using CartOrders.Api.Problems;
+using CartOrders.Application.Commands;
+using CartOrders.Application.Ports;
+using CartOrders.Application.Projections;
+using CartOrders.Application.Serialization;
+using CartOrders.Domain;
+using CartOrders.Domain.Orders;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CartOrders.Api.Orders;
+
+/// <summary>
+/// The order endpoints of api.md. An order is visible to its customer and to operators; to anyone
+/// else it does not exist (order-not-found). Payment and shipment are operator-only (403).
+/// </summary>
+public static class OrdersApi
+{
+    public static RouteGroupBuilder MapOrders(this IEndpointRouteBuilder routes)
+    {
+        var orders = routes.MapGroup("/api/orders").WithTags("Orders").RequiresCaller();
+
+        orders.MapGet("", (Delegate)ListAsync).WithName("ListOrders")
+            .Produces<OrderView[]>();
+        orders.MapGet("/{orderId}", GetAsync).WithName("GetOrder")
+            .Produces<OrderView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        orders.MapPost("/{orderId}/cancel", CancelAsync).WithName("CancelOrder").AsCommand()
+            .Accepts<CancelOrderRequest>("application/json").Produces<OrderView>()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        orders.MapPost("/{orderId}/payment", RecordPaymentAsync).WithName("RecordPayment").AsCommand()
+            .Accepts<RecordPaymentRequest>("application/json").Produces<OrderView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        orders.MapPost("/{orderId}/shipment", ShipAsync).WithName("ShipOrder").AsCommand()
+            .Accepts<ShipOrderRequest>("application/json").Produces<OrderView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        return orders;
+    }
+
+    /// <summary>The caller's own orders (as customer), from the views.</summary>
+    public static Task<IResult> ListAsync(HttpContext http) => ProblemBoundary.RunAsync(async () =>
+    {
+        var actor = Caller.ActorOf(http);
+        var documents = await http.RequestServices.GetRequiredService<IViewStore>()
+            .ListForMemberAsync(Projector.OrderKind, actor.UserId.Value, http.RequestAborted);
+        return TypedResults.Ok(documents.Select(d => Json.Deserialize<OrderView>(d.Json)).ToList());
+    });
+
+    public static Task<IResult> GetAsync(HttpContext http, string orderId) => ProblemBoundary.RunAsync(async () =>
+    {
+        var actor = Caller.ActorOf(http);
+        var id = PathIds.Order(orderId);
+        var loaded = await http.RequestServices.GetRequiredService<StreamLoader>()
+            .LoadAsync(StreamTypes.Order, id.StreamId, cancellationToken: http.RequestAborted);
+        if (loaded.State is not { } order || !order.IsVisibleTo(actor))
+        {
+            throw new ProblemException(ApiProblem.OrderNotFound);
+        }
+
+        http.Response.Headers.ETag = ETags.Format(loaded.Version);
+        return TypedResults.Ok(Projection.ToView(order, loaded.Version));
+    });
+
+    public static Task<IResult> CancelAsync(HttpContext http, string orderId) => ProblemBoundary.RunAsync(async () =>
+    {
+        var actor = Caller.ActorOf(http);
+        var id = PathIds.Order(orderId);
+        var request = await CommandRequest.ReadAsync(http, actor, bodyRequired: true);
+        var body = CancelOrderRequest.Read(request.Body);
+        return await RunAsync(http, request, id, new CancelOrder(actor, request.Context.Now, body.Reason));
+    });
+
+    public static Task<IResult> RecordPaymentAsync(HttpContext http, string orderId) => ProblemBoundary.RunAsync(async () =>
+    {
+        var actor = Caller.ActorOf(http);
+        var id = PathIds.Order(orderId);
+        var request = await CommandRequest.ReadAsync(http, actor, bodyRequired: true);
+        var body = RecordPaymentRequest.Read(request.Body);
+        return await RunAsync(http, request, id, new RecordPayment(actor, request.Context.Now, body.Approved, body.Reference));
+    });
+
+    public static Task<IResult> ShipAsync(HttpContext http, string orderId) => ProblemBoundary.RunAsync(async () =>
+    {
+        var actor = Caller.ActorOf(http);
+        var id = PathIds.Order(orderId);
+        var request = await CommandRequest.ReadAsync(http, actor, bodyRequired: true);
+        var body = ShipOrderRequest.Read(request.Body);
+        return await RunAsync(http, request, id, new ShipOrder(actor, request.Context.Now, body.Carrier, body.TrackingNumber));
+    });
+
+    private static Task<IResult> RunAsync(HttpContext http, CommandRequest request, OrderId id, OrderCommand command) =>
+        CommandEndpoint.RunAsync(
+            http,
+            request,
+            StreamTypes.Order,
+            id.StreamId,
+            state => OrderDecider.Decide(command, state),
+            a => CommandEndpoint.Reply(
+                StatusCodes.Status200OK,
+                Projection.ToView(a.State ?? throw new InvalidOperationException("An accepted order command left no order."), a.Version),
+                a.Version),
+            state => state?.IsVisibleTo(request.Actor) == true,
+            ApiProblem.OrderNotFound);
+}
