@@ -450,8 +450,11 @@ function applyCart(cart, { live = false } = {}) {
     setText(part("cart-announcer"), `Cart updated: ${itemCount(cart.itemCount)}, total ${money(cart.total, cart.currency)}.`);
   }
   if (live && previous?.status === "open" && cart.status !== "open") {
-    showNotice(`The cart was checked out by ${cart.ownerId}.`);
-    if (cart.orderId && cart.ownerId === state.session?.userId && !state.orderId) showOrder(cart.orderId);
+    if (cart.ownerId === state.session?.userId) {
+      if (cart.orderId && !state.orderId) showOrder(cart.orderId);
+    } else {
+      showNotice(`${cart.ownerId} checked out this cart.`);
+    }
   }
 }
 
@@ -596,7 +599,9 @@ function showOrder(orderId) {
 
 async function waitForOrder(orderId, watch) {
   const deadline = Date.now() + 60_000;
-  let delay = 200;
+  let delay = 250;
+  // A freshly placed order usually arrives by push first; read only if it has not.
+  await pause(delay);
   while (state.orderWatch === watch && !state.order) {
     try {
       applyOrder(await state.api.order(orderId));
@@ -607,9 +612,13 @@ async function waitForOrder(orderId, watch) {
         return;
       }
     }
-    await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(delay * 2, 2000);
+    await pause(delay);
   }
+}
+
+function pause(milliseconds) {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }
 
 async function refreshOrder(orderId, { report = false } = {}) {
