@@ -444,7 +444,7 @@ function applyCart(cart, { live = false } = {}) {
   if (state.cart && cart.version <= state.cart.version) return;
   const previous = state.cart;
   state.cart = cart;
-  renderCart(cart, { userId: state.session?.userId ?? "", live: live && previous !== null });
+  drawCart({ live: live && previous !== null });
   rememberCart(cart);
   if (live && previous) {
     setText(part("cart-announcer"), `Cart updated: ${itemCount(cart.itemCount)}, total ${money(cart.total, cart.currency)}.`);
@@ -456,6 +456,15 @@ function applyCart(cart, { live = false } = {}) {
       showNotice(`${cart.ownerId} checked out this cart.`);
     }
   }
+}
+
+function drawCart({ live = false } = {}) {
+  if (!state.cart) return;
+  renderCart(state.cart, {
+    userId: state.session?.userId ?? "",
+    live,
+    orderShown: Boolean(state.cart.orderId) && state.cart.orderId === state.orderId,
+  });
 }
 
 function markCurrentCart() {
@@ -591,6 +600,7 @@ function showOrder(orderId) {
   state.order = null;
   const watch = ++state.orderWatch;
   renderPendingOrder(orderId);
+  drawCart();
   show(part("order-panel"), true);
   show(part("empty-state"), false);
   if (!state.cartId) navigate("order", orderId);
@@ -641,6 +651,7 @@ function closeOrder() {
   state.orderWatch++;
   state.order = null;
   state.orderId = null;
+  drawCart();
   show(part("order-panel"), false);
   show(part("empty-state"), !state.cartId);
   if (state.cartId) navigate("cart", state.cartId);
@@ -670,7 +681,7 @@ async function act(control, work, errorTarget) {
       if (node.matches("button") && node.isConnected) node.disabled = wasDisabled[index];
     });
     // Buttons whose enabled state follows the cart (Update, Place order) are derived again.
-    if (state.cart) renderCart(state.cart, { userId: state.session?.userId ?? "", live: false });
+    drawCart();
   }
 }
 

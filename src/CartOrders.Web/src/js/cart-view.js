@@ -8,9 +8,9 @@ const panel = () => part("cart-panel");
 
 /**
  * @param {object} cart CartView
- * @param {{userId: string, live: boolean}} context
+ * @param {{userId: string, live: boolean, orderShown: boolean}} context
  */
-export function renderCart(cart, { userId, live }) {
+export function renderCart(cart, { userId, live, orderShown }) {
   const root = panel();
   const isOwner = cart.ownerId === userId;
   const isOpen = cart.status === "open";
@@ -43,7 +43,7 @@ export function renderCart(cart, { userId, live }) {
 
   show(part("cart-checked-out", root), !isOpen);
   setText(part("cart-order-id", root), cart.orderId ?? "");
-  show(part("cart-view-order", root), !isOpen && isOwner && Boolean(cart.orderId));
+  show(part("cart-view-order", root), !isOpen && isOwner && Boolean(cart.orderId) && !orderShown);
 
   if (live) {
     root.classList.remove("pulse");
