@@ -32,9 +32,13 @@ public sealed class HubRealtimeNotifier(IHubContext<CartHub> hub, ConnectionRegi
 /// <summary>Cart subscriptions on the hub: only a connection the registry knows as the caller's may join.</summary>
 public sealed class HubCartSubscriptions(IHubContext<CartHub> hub, ConnectionRegistry connections) : IRealtimeSubscriptions
 {
+    /// <summary>How long a subscription waits for a just-opened connection to finish registering.</summary>
+    public static readonly TimeSpan RegistrationWait = TimeSpan.FromSeconds(2);
+
     public async Task<bool> JoinCartAsync(string connectionId, string userId, string cartId, CancellationToken cancellationToken = default)
     {
-        if (!string.Equals(connections.UserOf(connectionId), userId, StringComparison.Ordinal))
+        var owner = await connections.WaitForUserAsync(connectionId, RegistrationWait, cancellationToken);
+        if (!string.Equals(owner, userId, StringComparison.Ordinal))
         {
             return false;
         }

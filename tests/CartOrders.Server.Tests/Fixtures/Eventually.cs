@@ -1,0 +1,28 @@
+namespace CartOrders.Server.Tests.Fixtures;
+
+/// <summary>Waits for a condition with a timeout, for what the contract calls eventual (views, order placement, pushes).</summary>
+public static class Eventually
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+
+    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan? timeout = null, string? because = null)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        limit.CancelAfter(timeout ?? Timeout);
+        var pause = TimeSpan.FromMilliseconds(10);
+        while (!await condition())
+        {
+            try
+            {
+                await Task.Delay(pause, limit.Token);
+            }
+            catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+            {
+                Assert.Fail($"Condition not met within {(timeout ?? Timeout).TotalSeconds} s{(because is null ? "" : ": " + because)}.");
+            }
+
+            pause = TimeSpan.FromMilliseconds(Math.Min(200, pause.TotalMilliseconds * 2));
+        }
+    }
+}
