@@ -34,6 +34,8 @@ internal sealed class ServerUnderTest : IAsyncDisposable
             .UseEnvironment("Development")
             .UseSetting("DataFolder", data.FullName)
             .UseSetting("Sqlite:Path", Path.Combine(data.FullName, "cartorders.db"))
+            .UseSetting("Sqlite:Durability", "Normal")
+            .UseSetting("Auth:DevelopmentTokens", "true")
             .UseSetting("Logging:LogLevel:Default", "Warning"));
         factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
@@ -47,6 +49,13 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     {
         await _factory.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _data.Delete(recursive: true);
+        try
+        {
+            _data.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temporary folder left behind is harmless.
+        }
     }
 }
