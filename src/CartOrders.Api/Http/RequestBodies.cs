@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using CartOrders.Api.Problems;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
@@ -67,6 +68,13 @@ public static class RequestBodies
         if (body.IsEmpty)
         {
             return required ? throw new ProblemException(ApiProblem.MalformedJson, "A JSON body is required.") : null;
+        }
+
+        // The parser checks the JSON grammar, not the text of strings: invalid UTF-8 would only
+        // fail later, when a field is read.
+        if (!Utf8.IsValid(body.Span))
+        {
+            throw new ProblemException(ApiProblem.MalformedJson, "The body is not valid UTF-8.");
         }
 
         JsonElement root;

@@ -1,0 +1,221 @@
+using System.Net;
+using CartOrders.Server.Tests.Fixtures;
+using static CartOrders.Server.Tests.Fixtures.ApiUser;
+
+namespace CartOrders.Server.Tests;
+
+public sealed class OrdersApiTests(ServerFixture server)
+{
+    [Fact]
+    public async Task An_order_is_placed_after_checkout_from_the_carts_lines_and_address()
+    {
+        var alice = await server.UserAsync("alice");
+        var cartId = await alice.CreateCartAsync();
+        await alice.AddItemAsync(cartId, Espresso, 2);
+        await alice.AddItemAsync(cartId, Filter, 1);
+
+        var orderId = await alice.CheckOutAsync(cartId);
+
+        using var response = await alice.GetAsync($"/api/orders/{orderId}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, response.ETag());
+        var order = await response.JsonAsync();
+        Assert.Equal(orderId, order.GetProperty("orderId").GetString());
+        Assert.Equal(cartId, order.GetProperty("cartId").GetString());
+        Assert.Equal(alice.UserId, order.GetProperty("customerId").GetString());
+        Assert.Equal("placed", order.GetProperty("status").GetString());
+        Assert.Equal(2, order.GetProperty("items").GetArrayLength());
+        Assert.Equal(2 * 7.9m + 6.2m, order.GetProperty("total").GetDecimal());
+        Assert.Equal("EUR", order.GetProperty("currency").GetString());
+        Assert.Equal("Lyon", order.GetProperty("shippingAddress").GetProperty("city").GetString());
+        Assert.Equal("69001", order.GetProperty("shippingAddress").GetProperty("postalCode").GetString());
+        Assert.Equal(["placed"], order.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("status").GetString()));
+        Assert.Equal(1, order.GetProperty("version").GetInt64());
+    }
+
+    [Fact]
+    public async Task The_customer_lists_their_orders_once_projected()
+    {
+        var alice = await server.UserAsync("alice");
+        var bob = await server.UserAsync("bob");
+        var orderId = await alice.PlacedOrderAsync();
+        await bob.PlacedOrderAsync();
+
+        await Eventually.TrueAsync(async () =>
+        {
+            using var response = await alice.GetAsync("/api/orders");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var ids = (await response.JsonAsync()).EnumerateArray().Select(o => o.GetProperty("orderId").GetString()).ToList();
+            return ids.SequenceEqual([orderId]);
+        });
+    }
+
+    [Fact]
+    public async Task An_operator_authorizes_payment_and_then_ships()
+    {
+        var alice = await server.UserAsync("alice");
+        var operatorUser = await server.UserAsync("ops", "operator");
+        var orderId = await alice.PlacedOrderAsync();
+
+        using var paid = await operatorUser.PostAsync($"/api/orders/{orderId}/payment", new { approved = true, reference = "psp-123" });
+        Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
+        Assert.Equal(2, paid.ETag());
+        Assert.Equal("paymentAuthorized", (await paid.JsonAsync()).GetProperty("status").GetString());
+
+        using var shipped = await operatorUser.PostAsync($"/api/orders/{orderId}/shipment", new { carrier = "DHL", trackingNumber = "JD0001" });
+        Assert.Equal(HttpStatusCode.OK, shipped.StatusCode);
+        var order = await shipped.JsonAsync();
+        Assert.Equal("shipped", order.GetProperty("status").GetString());
+        Assert.Equal(["placed", "paymentAuthorized", "shipped"], order.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("status").GetString()));
+        Assert.Equal(3, order.GetProperty("version").GetInt64());
+
+        using var read = await alice.GetAsync($"/api/orders/{orderId}");
+        Assert.Equal("shipped", (await read.JsonAsync()).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_declined_payment_rejects_the_order()
+    {
+        var alice = await server.UserAsync("alice");
+        var operatorUser = await server.UserAsync("ops", "operator");
+        var orderId = await alice.PlacedOrderAsync();
+
+        using var response = await operatorUser.PostAsync($"/api/orders/{orderId}/payment", new { approved = false, reference = "psp-declined" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("rejected", (await response.JsonAsync()).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task The_customer_cancels_a_placed_order()
+    {
+        var alice = await server.UserAsync("alice");
+        var orderId = await alice.PlacedOrderAsync();
+
+        using var response = await alice.PostAsync($"/api/orders/{orderId}/cancel", new { reason = "Changed my mind" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("cancelled", (await response.JsonAsync()).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task An_operator_cancels_a_paid_order()
+    {
+        var alice = await server.UserAsync("alice");
+        var operatorUser = await server.UserAsync("ops", "operator");
+        var orderId = await alice.PlacedOrderAsync();
+        using (var paid = await operatorUser.PostAsync($"/api/orders/{orderId}/payment", new { approved = true, reference = "psp-1" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
+        }
+
+        using var response = await operatorUser.PostAsync($"/api/orders/{orderId}/cancel", new { reason = "Out of stock" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("cancelled", (await response.JsonAsync()).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task An_operator_reads_any_order()
+    {
+        var alice = await server.UserAsync("alice");
+        var operatorUser = await server.UserAsync("ops", "operator");
+        var orderId = await alice.PlacedOrderAsync();
+
+        using var response = await operatorUser.GetAsync($"/api/orders/{orderId}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_shipped_order_is_409_invalid_order_transition()
+    {
+        var alice = await server.UserAsync("alice");
+        var operatorUser = await server.UserAsync("ops", "operator");
+        var orderId = await alice.PlacedOrderAsync();
+        (await operatorUser.PostAsync($"/api/orders/{orderId}/payment", new { approved = true, reference = "r" })).Dispose();
+        (await operatorUser.PostAsync($"/api/orders/{orderId}/shipment", new { carrier = "c", trackingNumber = "t" })).Dispose();
+
+        using var response = await alice.PostAsync($"/api/orders/{orderId}/cancel", new { reason = "too late" });
+
+        await response.AssertProblemAsync(HttpStatusCode.Conflict, "invalid-order-transition");
+        Assert.Equal(3, response.ETag());
+    }
+
+    [Fact]
+    public async Task Shipping_an_unpaid_order_is_409_invalid_order_transition()
+    {
+        var alice = await server.UserAsync("alice");
+        var operatorUser = await server.UserAsync("ops", "operator");
+        var orderId = await alice.PlacedOrderAsync();
+
+        using var response = await operatorUser.PostAsync($"/api/orders/{orderId}/shipment", new { carrier = "c", trackingNumber = "t" });
+
+        await response.AssertProblemAsync(HttpStatusCode.Conflict, "invalid-order-transition");
+    }
+
+    [Fact]
+    public async Task Paying_twice_is_409_invalid_order_transition()
+    {
+        var alice = await server.UserAsync("alice");
+        var operatorUser = await server.UserAsync("ops", "operator");
+        var orderId = await alice.PlacedOrderAsync();
+        (await operatorUser.PostAsync($"/api/orders/{orderId}/payment", new { approved = true, reference = "r" })).Dispose();
+
+        using var response = await operatorUser.PostAsync($"/api/orders/{orderId}/payment", new { approved = true, reference = "r" });
+
+        await response.AssertProblemAsync(HttpStatusCode.Conflict, "invalid-order-transition");
+    }
+
+    [Theory]
+    [InlineData("/payment")]
+    [InlineData("/shipment")]
+    public async Task The_customer_recording_payment_or_shipment_gets_403_operator_only(string path)
+    {
+        var alice = await server.UserAsync("alice");
+        var orderId = await alice.PlacedOrderAsync();
+
+        using var response = await alice.PostAsync($"/api/orders/{orderId}{path}", BodyFor(path));
+
+        await response.AssertProblemAsync(HttpStatusCode.Forbidden, "operator-only");
+    }
+
+    [Theory]
+    [InlineData("GET", "")]
+    [InlineData("POST", "/cancel")]
+    [InlineData("POST", "/payment")]
+    [InlineData("POST", "/shipment")]
+    public async Task A_stranger_gets_404_order_not_found_and_no_version(string method, string path)
+    {
+        var alice = await server.UserAsync("alice");
+        var mallory = await server.UserAsync("mallory");
+        var orderId = await alice.PlacedOrderAsync();
+
+        using var response = await mallory.SendAsync(new HttpMethod(method), $"/api/orders/{orderId}{path}", BodyFor(path));
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound, "order-not-found");
+        Assert.Null(response.Headers.ETag);
+    }
+
+    [Theory]
+    [InlineData("GET", "")]
+    [InlineData("POST", "/cancel")]
+    [InlineData("POST", "/payment")]
+    [InlineData("POST", "/shipment")]
+    public async Task A_missing_order_is_404_order_not_found_even_for_an_operator(string method, string path)
+    {
+        var operatorUser = await server.UserAsync("ops", "operator");
+
+        using var response = await operatorUser.SendAsync(new HttpMethod(method), $"/api/orders/no-such-order{path}", BodyFor(path));
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound, "order-not-found");
+    }
+
+    private static object? BodyFor(string path) => path switch
+    {
+        "/cancel" => new { reason = "no longer needed" },
+        "/payment" => new { approved = true, reference = "psp-1" },
+        "/shipment" => new { carrier = "DHL", trackingNumber = "T1" },
+        _ => null,
+    };
+}
