@@ -1,0 +1,38 @@
+// Builds the web client into dist/: the page's own files from src/ as they are (plain ES
+// modules, no bundling), plus the SignalR browser client from the pinned npm package in
+// dist/lib/. The output uses relative URLs only, so any static file host can serve it.
+import { cp, mkdir, rm, access } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = dirname(fileURLToPath(import.meta.url));
+const source = join(root, "src");
+const output = join(root, "dist");
+const signalrBrowser = join(root, "node_modules", "@microsoft", "signalr", "dist", "browser");
+
+async function exists(path) {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+if (!(await exists(join(signalrBrowser, "signalr.min.js")))) {
+  console.error("@microsoft/signalr is not installed: run `npm ci` in src/CartOrders.Web first.");
+  process.exit(1);
+}
+
+await rm(output, { recursive: true, force: true });
+await cp(source, output, { recursive: true });
+
+await mkdir(join(output, "lib"), { recursive: true });
+for (const file of ["signalr.min.js", "signalr.min.js.map"]) {
+  const from = join(signalrBrowser, file);
+  if (await exists(from)) {
+    await cp(from, join(output, "lib", file));
+  }
+}
+
+console.log(`web client built into ${output}`);

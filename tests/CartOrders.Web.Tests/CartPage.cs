@@ -1,0 +1,106 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace CartOrders.Web.Tests;
+
+/// <summary>
+/// One person's window on the web client, driven through the parts the page names with
+/// <c>data-testid</c>. Every step waits for what the page shows, never for a fixed time.
+/// </summary>
+internal sealed class CartPage(IPage page, string userId)
+{
+    private readonly List<string> _pageErrors = [];
+
+    public IPage Page { get; } = page;
+
+    public string UserId { get; } = userId;
+
+    /// <summary>Uncaught script errors seen on the page so far.</summary>
+    public IReadOnlyList<string> PageErrors => _pageErrors;
+
+    public ILocator Part(string testId) => Page.GetByTestId(testId);
+
+    public ILocator Line(string productId) =>
+        Page.Locator($"[data-testid=cart-line][data-product-id=\"{productId}\"]");
+
+    public async Task OpenAsync()
+    {
+        Page.PageError += (_, error) => _pageErrors.Add(error);
+        await Page.GotoAsync("/");
+        await Expect(Part("signin-form")).ToBeVisibleAsync();
+    }
+
+    public async Task SignInAsync(bool asOperator = false)
+    {
+        await Part("signin-user").FillAsync(UserId);
+        await Part("signin-operator").SetCheckedAsync(asOperator);
+        await Part("signin-submit").ClickAsync();
+        await Expect(Part("signed-in-user")).ToHaveTextAsync(UserId);
+        await Expect(Part("connection-status")).ToHaveAttributeAsync("data-state", "live");
+    }
+
+    /// <summary>Creates a cart and returns its id once the page shows it.</summary>
+    public async Task<string> CreateCartAsync()
+    {
+        await Part("new-cart").ClickAsync();
+        await Expect(Part("cart-owner")).ToContainTextAsync(UserId);
+        var cartId = (await Part("cart-id").TextContentAsync())?.Trim();
+        Assert.False(string.IsNullOrEmpty(cartId), "the page shows the new cart's id");
+        await WaitUntilJoinedAsync();
+        return cartId;
+    }
+
+    public async Task OpenCartAsync(string cartId)
+    {
+        await Part("open-cart-id").FillAsync(cartId);
+        await Part("open-cart-submit").ClickAsync();
+        await Expect(Part("cart-id")).ToHaveTextAsync(cartId);
+        await WaitUntilJoinedAsync();
+    }
+
+    public async Task InviteAsync(string collaborator)
+    {
+        await Part("invite-user").FillAsync(collaborator);
+        await Part("invite-submit").ClickAsync();
+        await Expect(Page.Locator($"[data-testid=collaborator][data-user-id=\"{collaborator}\"]")).ToBeVisibleAsync();
+    }
+
+    public async Task AddAsync(string productId, int quantity)
+    {
+        var row = Page.Locator($"[data-testid=catalog-row][data-product-id=\"{productId}\"]");
+        await row.GetByTestId("catalog-quantity").FillAsync(quantity.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await row.GetByTestId("catalog-add").ClickAsync();
+        await Expect(Line(productId)).ToBeVisibleAsync();
+    }
+
+    public async Task SetQuantityAsync(string productId, int quantity)
+    {
+        var line = Line(productId);
+        var text = quantity.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await line.GetByTestId("line-quantity").FillAsync(text);
+        await line.GetByTestId("line-update").ClickAsync();
+        await Expect(line).ToHaveAttributeAsync("data-quantity", text);
+    }
+
+    public async Task CheckOutAsync(string name, string line1, string postalCode, string city, string country)
+    {
+        await Part("ship-name").FillAsync(name);
+        await Part("ship-line1").FillAsync(line1);
+        await Part("ship-postal-code").FillAsync(postalCode);
+        await Part("ship-city").FillAsync(city);
+        await Part("ship-country").FillAsync(country);
+        await Part("checkout-submit").ClickAsync();
+        await Expect(Part("order-panel")).ToBeVisibleAsync();
+    }
+
+    public Task ExpectQuantityAsync(string productId, int quantity) =>
+        Expect(Line(productId).GetByTestId("line-quantity"))
+            .ToHaveValueAsync(quantity.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public Task ExpectTotalAsync(decimal total) =>
+        Expect(Part("cart-total")).ToContainTextAsync(total.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The page has joined the cart's real-time group (it marks the panel once it has).</summary>
+    private Task WaitUntilJoinedAsync() =>
+        Expect(Part("cart-panel")).ToHaveAttributeAsync("data-subscribed", "true");
+}
