@@ -7,12 +7,13 @@ internal sealed record BenchOptions(
     string Part,
     TimeSpan Duration,
     bool Quick,
+    bool NoPeer,
     string? Out,
     string RepositoryRoot,
     string ServerDll)
 {
     public const string Usage = """
-        usage: CartOrders.Bench <store|rebuild|http|push|memory|all> [--duration S] [--quick] [--out FILE] [--server DLL]
+        usage: CartOrders.Bench <store|rebuild|http|push|memory|all> [--duration S] [--quick] [--no-peer] [--out FILE] [--server DLL]
           store    appends: embedded store against Marten on a PostgreSQL 15 the bench starts
           rebuild  projection rebuild from 1,000,000 events; loading a 10,000-event cart
           http     add-item commands through the local server over HTTP
@@ -21,6 +22,7 @@ internal sealed record BenchOptions(
           all      every part, one after another
           --duration S  seconds per measured load (default 15)
           --quick       small sizes and 3 s loads, for trying the bench out
+          --no-peer     skip Marten (a quick look at the embedded store alone)
           --out FILE    also write the markdown table to FILE
           --server DLL  the built CartOrders.Server.dll (default: the Release build in this repository)
         """;
@@ -41,6 +43,7 @@ internal sealed record BenchOptions(
 
         var duration = TimeSpan.FromSeconds(15);
         var quick = false;
+        var noPeer = false;
         string? output = null;
         string? server = null;
         for (var i = 1; i < args.Length; i++)
@@ -52,6 +55,9 @@ internal sealed record BenchOptions(
                     break;
                 case "--quick":
                     quick = true;
+                    break;
+                case "--no-peer":
+                    noPeer = true;
                     break;
                 case "--out" when i + 1 < args.Length:
                     output = args[++i];
@@ -71,7 +77,7 @@ internal sealed record BenchOptions(
 
         var root = FindRepositoryRoot();
         server ??= Path.Combine(root, "src", "CartOrders.Server", "bin", "Release", "net10.0", "CartOrders.Server.dll");
-        return new BenchOptions(args[0], duration, quick, output, root, Path.GetFullPath(server));
+        return new BenchOptions(args[0], duration, quick, noPeer, output, root, Path.GetFullPath(server));
     }
 
     private static string FindRepositoryRoot()

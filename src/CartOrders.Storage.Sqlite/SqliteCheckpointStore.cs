@@ -13,13 +13,9 @@ public sealed class SqliteCheckpointStore(SqliteDatabase database) : ICheckpoint
 
     public Task SaveAsync(string subscription, string checkpoint, CancellationToken cancellationToken = default) =>
         database.Writer.WriteAsync(
-            connection =>
-            {
-                using var save = connection.Command(
-                    "INSERT INTO checkpoints (subscription, checkpoint) VALUES ($s, $c) ON CONFLICT (subscription) DO UPDATE SET checkpoint = excluded.checkpoint",
-                    ("$s", subscription),
-                    ("$c", checkpoint));
-                return save.ExecuteNonQuery();
-            },
+            statements => statements.Execute(
+                "INSERT INTO checkpoints (subscription, checkpoint) VALUES ($s, $c) ON CONFLICT (subscription) DO UPDATE SET checkpoint = excluded.checkpoint",
+                ("$s", subscription),
+                ("$c", checkpoint)),
             cancellationToken);
 }

@@ -12,92 +12,87 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
     public Task<AppendResult> AppendAsync(AppendRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return database.Writer.WriteAsync(connection => Append(connection, request), cancellationToken);
+        return database.Writer.WriteAsync(statements => Append(statements, request), cancellationToken);
     }
 
-    private static AppendResult Append(SqliteConnection connection, AppendRequest request)
+    private static AppendResult Append(StatementCache statements, AppendRequest request)
     {
-        if (request.Idempotency is { } record)
+        if (request.Idempotency is { } record && statements.Scalar("SELECT 1 FROM idempotency WHERE key = $k", ("$k", record.Key)) is not null)
         {
-            using var exists = connection.Command("SELECT 1 FROM idempotency WHERE key = $k", ("$k", record.Key));
-            if (exists.ExecuteScalar() is not null)
-            {
-                throw new IdempotencyKeyTakenException(record.Key);
-            }
+            throw new IdempotencyKeyTakenException(record.Key);
         }
 
-        long next = request.ExpectedVersion;
+        var next = request.ExpectedVersion;
         if (request.Events.Count > 0)
         {
-            using (var current = connection.Command("SELECT version FROM streams WHERE stream_id = $s", ("$s", request.StreamId)))
-            {
-                var actual = current.ExecuteScalar() is long v ? v : 0;
-                if (actual != request.ExpectedVersion)
-                {
-                    throw new WrongExpectedVersionException(request.StreamId, request.ExpectedVersion, actual);
-                }
-            }
-
-            using var insert = connection.Command(
-                $"INSERT INTO events ({EventColumns}) VALUES ($s, $v, $id, $t, $d, $u, $at, $c)");
-            var p = insert.Parameters;
-            p.AddWithValue("$s", request.StreamId);
-            var version = p.Add("$v", SqliteType.Integer);
-            var id = p.Add("$id", SqliteType.Blob);
-            var type = p.Add("$t", SqliteType.Text);
-            var data = p.Add("$d", SqliteType.Blob);
-            var user = p.Add("$u", SqliteType.Text);
-            var at = p.Add("$at", SqliteType.Integer);
-            var correlation = p.Add("$c", SqliteType.Text);
+            next += request.Events.Count;
+            MoveStream(statements, request.StreamId, request.ExpectedVersion, next);
+            var version = request.ExpectedVersion;
             foreach (var e in request.Events)
             {
-                version.Value = ++next;
-                id.Value = e.EventId.ToByteArray();
-                type.Value = e.Type;
-                data.Value = e.Data.ToArray();
-                user.Value = e.Metadata.UserId;
-                at.Value = e.Metadata.OccurredAt.Ticks();
-                correlation.Value = (object?)e.Metadata.CorrelationId ?? DBNull.Value;
-                insert.ExecuteNonQuery();
+                statements.Execute(
+                    $"INSERT INTO events ({EventColumns}) VALUES ($s, $v, $id, $t, $d, $u, $at, $c)",
+                    ("$s", request.StreamId),
+                    ("$v", ++version),
+                    ("$id", e.EventId.ToByteArray()),
+                    ("$t", e.Type),
+                    ("$d", Blob(e.Data)),
+                    ("$u", e.Metadata.UserId),
+                    ("$at", e.Metadata.OccurredAt.Ticks()),
+                    ("$c", e.Metadata.CorrelationId));
             }
-
-            using var stream = connection.Command(
-                "INSERT INTO streams (stream_id, version) VALUES ($s, $v) ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version",
-                ("$s", request.StreamId),
-                ("$v", next));
-            stream.ExecuteNonQuery();
         }
 
         if (request.Snapshot is { } snapshot)
         {
-            using var save = connection.Command(
+            statements.Execute(
                 "INSERT OR REPLACE INTO snapshots (stream_id, version, schema, state, updated_at) VALUES ($s, $v, $sc, $st, $at)",
                 ("$s", snapshot.StreamId),
                 ("$v", snapshot.Version),
                 ("$sc", snapshot.Schema),
-                ("$st", snapshot.State.ToArray()),
+                ("$st", Blob(snapshot.State)),
                 ("$at", snapshot.UpdatedAt.Ticks()));
-            save.ExecuteNonQuery();
         }
 
         if (request.Idempotency is { } idem)
         {
-            using var save = connection.Command(
+            statements.Execute(
                 "INSERT INTO idempotency (key, stream_id, fingerprint, status, body, content_type, version, location, created_at) VALUES ($k, $s, $f, $st, $b, $ct, $v, $l, $at)",
                 ("$k", idem.Key),
                 ("$s", idem.StreamId),
                 ("$f", idem.Fingerprint),
                 ("$st", idem.Reply.Status),
-                ("$b", idem.Reply.Body.ToArray()),
+                ("$b", Blob(idem.Reply.Body)),
                 ("$ct", idem.Reply.ContentType),
                 ("$v", idem.Reply.Version),
                 ("$l", idem.Reply.Location),
                 ("$at", idem.CreatedAt.Ticks()));
-            save.ExecuteNonQuery();
         }
 
         return new AppendResult(next);
     }
+
+    /// <summary>
+    /// The optimistic check and the stream's new version in one statement for a stream that
+    /// exists; a new stream is inserted, and any miss is reported with the version found.
+    /// </summary>
+    private static void MoveStream(StatementCache statements, string streamId, long expected, long next)
+    {
+        var moved = expected == 0
+            ? statements.Execute("INSERT INTO streams (stream_id, version) VALUES ($s, $next) ON CONFLICT (stream_id) DO NOTHING", ("$s", streamId), ("$next", next))
+            : statements.Execute("UPDATE streams SET version = $next WHERE stream_id = $s AND version = $expected", ("$s", streamId), ("$next", next), ("$expected", expected));
+        if (moved == 0)
+        {
+            var actual = statements.Scalar("SELECT version FROM streams WHERE stream_id = $s", ("$s", streamId)) is long v ? v : 0;
+            throw new WrongExpectedVersionException(streamId, expected, actual);
+        }
+    }
+
+    /// <summary>The payload as the byte[] SQLite binds, without a copy when it already is one.</summary>
+    private static byte[] Blob(ReadOnlyMemory<byte> data) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(data, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : data.ToArray();
 
     public async Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, long fromVersion = 1, long toVersion = long.MaxValue, CancellationToken cancellationToken = default)
     {

@@ -17,6 +17,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
 
     private readonly Channel<Write> _queue = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SqliteConnection _connection;
+    private readonly StatementCache _statements;
     private readonly Task _loop;
     private readonly ILogger _logger;
     private readonly Action _afterCommit;
@@ -24,12 +25,14 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
     public SqliteWriter(SqliteConnection connection, ILogger logger, Action afterCommit)
     {
         _connection = connection;
+        _statements = new StatementCache(connection);
         _logger = logger;
         _afterCommit = afterCommit;
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
-    public Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken = default)
+    /// <summary>Runs the work on the writer connection (through its prepared statements) in the next group commit.</summary>
+    public Task<T> WriteAsync<T>(Func<StatementCache, T> work, CancellationToken cancellationToken = default)
     {
         var write = new Write<T>(work);
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(write), this);
@@ -42,6 +45,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop;
+        _statements.Dispose();
         await _connection.DisposeAsync();
     }
 
@@ -65,18 +69,14 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         var succeeded = new List<Write>(group.Count);
         try
         {
-            using (var begin = _connection.CreateCommand())
-            {
-                begin.CommandText = "BEGIN IMMEDIATE";
-                begin.ExecuteNonQuery();
-            }
+            Execute("BEGIN IMMEDIATE");
 
             foreach (var write in group)
             {
                 Execute("SAVEPOINT w");
                 try
                 {
-                    write.Run(_connection);
+                    write.Run(_statements);
                     Execute("RELEASE w");
                     succeeded.Add(write);
                 }
@@ -114,12 +114,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         _afterCommit();
     }
 
-    private void Execute(string sql)
-    {
-        using var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    private void Execute(string sql) => _statements.Execute(sql);
 
     private void TryRollback()
     {
@@ -138,21 +133,21 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
 
     private abstract class Write
     {
-        public abstract void Run(SqliteConnection connection);
+        public abstract void Run(StatementCache statements);
 
         public abstract void Complete();
 
         public abstract void Fail(Exception error);
     }
 
-    private sealed class Write<T>(Func<SqliteConnection, T> work) : Write
+    private sealed class Write<T>(Func<StatementCache, T> work) : Write
     {
         private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;
 
         public Task<T> Task => _done.Task;
 
-        public override void Run(SqliteConnection connection) => _result = work(connection);
+        public override void Run(StatementCache statements) => _result = work(statements);
 
         public override void Complete() => _done.TrySetResult(_result!);
 

@@ -11,8 +11,11 @@ internal interface IAppendTarget : IAsyncDisposable
     Task AppendAsync(string streamId, long expectedVersion, CancellationToken cancellationToken);
 }
 
-internal sealed record AppendRun(long Appends, TimeSpan Elapsed, Latencies Latencies)
+internal sealed record AppendRun(long Appends, TimeSpan Elapsed, Latencies Latencies, TimeSpan ProcessCpu)
 {
+    /// <summary>CPU time of this process (load and, for the embedded store, the store itself) per append.</summary>
+    public double CpuMicrosecondsPerAppend => ProcessCpu.TotalMicroseconds / Math.Max(1, Appends);
+
     public double PerSecond => Appends / Elapsed.TotalSeconds;
 }
 
@@ -73,7 +76,13 @@ internal static class AppendLoad
             return (counted, latencies);
         }
 
+        var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
         var results = await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(() => Writer(w), cancellationToken)));
-        return new AppendRun(results.Sum(r => r.Count), duration, Latencies.Merge(results.Select(r => r.Latencies)));
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart;
+        var total = results.Sum(r => r.Count);
+        var elapsed = TimeSpan.FromSeconds((double)(Stopwatch.GetTimestamp() - start) / Stopwatch.Frequency);
+
+        // CPU is measured over warm-up and run together, so it is scaled to the counted share.
+        return new AppendRun(total, duration, Latencies.Merge(results.Select(r => r.Latencies)), cpu * (duration / elapsed));
     }
 }

@@ -5,9 +5,9 @@ using Marten;
 namespace CartOrders.Bench.Store;
 
 /// <summary>Marten's event store on the bench's PostgreSQL, string stream ids, one event per SaveChanges.</summary>
-internal sealed class MartenTarget(DocumentStore store, string appendMode) : IAppendTarget
+internal sealed class MartenTarget(DocumentStore store, EventAppendMode mode) : IAppendTarget
 {
-    public string Name => $"Marten ({appendMode} append)";
+    public string Name => $"Marten {StoreBench.ModeName(mode)}";
 
     public static async Task<MartenTarget> CreateAsync(string connectionString, EventAppendMode mode, CancellationToken cancellationToken)
     {
@@ -21,7 +21,7 @@ internal sealed class MartenTarget(DocumentStore store, string appendMode) : IAp
             options.Events.AddEventType<CartOrders.Domain.Carts.ItemAdded>();
         });
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        return new MartenTarget(store, mode == EventAppendMode.Rich ? "default (Rich)" : mode.ToString());
+        return new MartenTarget(store, mode);
     }
 
     public async Task AppendAsync(string streamId, long expectedVersion, CancellationToken cancellationToken)

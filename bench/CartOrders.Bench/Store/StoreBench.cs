@@ -17,6 +17,7 @@ internal static class StoreBench
 
     private static readonly Scenario s_hot = new("1 stream, 1 writer", "hot", 1, 1);
     private static readonly Scenario s_spread = new("1,000 streams, 8 writers", "cart", 1_000, 8);
+    private static readonly EventAppendMode[] s_martenModes = [EventAppendMode.Rich, EventAppendMode.Quick];
 
     public static async Task RunAsync(BenchOptions options, Report report, CancellationToken cancellationToken)
     {
@@ -35,38 +36,52 @@ internal static class StoreBench
             await MeasureAsync(relaxed, s_spread, options, report, cancellationToken);
         }
 
+        if (options.NoPeer)
+        {
+            return;
+        }
+
         if (!PostgresServer.IsInstalled)
         {
             report.Note($"Marten was not measured: PostgreSQL 15 is not installed ({PostgresServer.Binaries}/initdb missing; bench/run.sh installs postgresql-15).");
             return;
         }
 
-        var marten = new Dictionary<Scenario, AppendRun>();
+        var marten = new Dictionary<(EventAppendMode, Scenario), AppendRun>();
         using (var postgres = await PostgresServer.StartAsync(cancellationToken))
         {
             Console.WriteLine($"   {postgres.Version} on 127.0.0.1:{postgres.Port}, default settings (fsync on)");
-            foreach (var mode in new[] { EventAppendMode.Rich, EventAppendMode.Quick })
+            foreach (var mode in s_martenModes)
             {
                 await using var target = await MartenTarget.CreateAsync(postgres.ConnectionString, mode, cancellationToken);
                 foreach (var scenario in new[] { s_hot, s_spread })
                 {
                     // Each mode gets its own streams: Marten's two modes share the tables.
-                    var run = await MeasureAsync(target, scenario with { Prefix = $"{scenario.Prefix}-{mode}" }, options, report, cancellationToken);
-                    marten[scenario] = marten.TryGetValue(scenario, out var best) && best.PerSecond >= run.PerSecond ? best : run;
+                    marten[(mode, scenario)] = await MeasureAsync(target, scenario with { Prefix = $"{scenario.Prefix}-{mode}" }, options, report, cancellationToken);
                 }
             }
         }
 
-        var hotRatio = embedded[s_hot].PerSecond / marten[s_hot].PerSecond;
-        report.Add(new ResultRow(Part, $"ratio embedded / best Marten, {s_hot.Label}", Format.Ratio(hotRatio)));
-        var spreadRatio = embedded[s_spread].PerSecond / marten[s_spread].PerSecond;
-        report.Add(new ResultRow(Part, $"ratio embedded / best Marten, {s_spread.Label}", Format.Ratio(spreadRatio), "≥ 10x", spreadRatio >= 10));
+        // The target is set against Marten as it comes (Rich appends); its Quick mode is the
+        // faster peer, so its ratio is printed too.
+        foreach (var scenario in new[] { s_hot, s_spread })
+        {
+            foreach (var mode in s_martenModes)
+            {
+                var ratio = embedded[scenario].PerSecond / marten[(mode, scenario)].PerSecond;
+                var (goal, met) = mode == EventAppendMode.Rich && scenario == s_spread ? ("≥ 10x", ratio >= 10) : (string.Empty, (bool?)null);
+                report.Add(new ResultRow(Part, $"ratio embedded / Marten {ModeName(mode)}, {scenario.Label}", Format.Ratio(ratio), goal, met));
+            }
+        }
     }
+
+    public static string ModeName(EventAppendMode mode) => mode == EventAppendMode.Rich ? "default (Rich append)" : $"{mode} append";
 
     private static async Task<AppendRun> MeasureAsync(IAppendTarget target, Scenario scenario, BenchOptions options, Report report, CancellationToken cancellationToken)
     {
         Console.WriteLine($"   {target.Name}, {scenario.Label}: {options.Duration.TotalSeconds:0} s after {s_warmup.TotalSeconds:0} s warm-up");
         var run = await AppendLoad.RunAsync(target, scenario.Prefix, scenario.Streams, scenario.Writers, s_warmup, options.Duration, cancellationToken);
+        Console.WriteLine($"     {run.CpuMicrosecondsPerAppend:0} µs of bench-process CPU per append");
         var isProductDefault = target is EmbeddedTarget && target.Name.Contains("fsync", StringComparison.Ordinal);
         var (goal, met) = isProductDefault && scenario == s_spread ? ("p99 < 2 ms", run.Latencies.P99 < 2) : (string.Empty, (bool?)null);
         report.Add(new ResultRow(
