@@ -42,6 +42,7 @@ public static class ApplicationServices
             services.GetRequiredService<IEventFeed>(),
             services.GetRequiredService<ICheckpointStore>(),
             services.GetRequiredService<THandler>(),
+            services.GetRequiredService<IParkedEventStore>(),
             services.GetRequiredService<ILogger<FeedPump>>());
     }
 }

@@ -58,5 +58,19 @@ internal static class Schema
             PRIMARY KEY (kind, user_id, id)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS view_members_by_id ON view_members (kind, id);
+        CREATE TABLE IF NOT EXISTS parked_events (
+            subscription TEXT NOT NULL,
+            stream_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            event_id BLOB NOT NULL,
+            type TEXT NOT NULL,
+            data BLOB NOT NULL,
+            user_id TEXT NOT NULL,
+            occurred_at INTEGER NOT NULL,
+            correlation_id TEXT,
+            reason TEXT NOT NULL,
+            parked_at INTEGER NOT NULL,
+            PRIMARY KEY (subscription, stream_id, version)
+        ) WITHOUT ROWID;
         """;
 }

@@ -19,6 +19,7 @@ public static class SqliteStoreServices
         services.AddSingleton<IEventFeed>(sp => sp.GetRequiredService<SqliteEventStore>());
         services.AddSingleton<ICheckpointStore, SqliteCheckpointStore>();
         services.AddSingleton<IViewStore, SqliteViewStore>();
+        services.AddSingleton<IParkedEventStore, SqliteParkedEventStore>();
         return services;
     }
 }

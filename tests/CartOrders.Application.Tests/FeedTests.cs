@@ -16,7 +16,7 @@ public sealed class FeedTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static FeedPump Pump(Harness h, IFeedHandler handler) => new(h.Feed, h.Checkpoints, handler, NullLogger<FeedPump>.Instance);
+    private static FeedPump Pump(Harness h, IFeedHandler handler) => new(h.Feed, h.Checkpoints, handler, h.Parking, NullLogger<FeedPump>.Instance);
 
     private static async Task DrainAsync(FeedPump pump)
     {
@@ -101,7 +101,7 @@ public sealed class FeedTests
         var flaky = new FlakyHandler(failures: 1);
         var pump = Pump(h, flaky);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => pump.RunOnceAsync(10, Ct));
+        await Assert.ThrowsAsync<TimeoutException>(() => pump.RunOnceAsync(10, Ct));
         Assert.Null(await h.Checkpoints.LoadAsync(flaky.Subscription, Ct));
         Assert.Equal(1, await pump.LagAsync(Ct));
 
@@ -126,6 +126,79 @@ public sealed class FeedTests
         Assert.Equal("2", await h.Checkpoints.LoadAsync(seen.Subscription, Ct));
     }
 
+    [Fact]
+    public async Task A_stream_that_fails_for_good_is_parked_with_its_reason_and_the_other_streams_go_on_in_order()
+    {
+        await using var h = new Harness();
+        foreach (var id in new[] { "a", "bad", "b" })
+        {
+            await h.Cart(id, new CreateCart(Alice, new CartId(id)));
+            await h.Cart(id, new AddItem(Alice, Product(0), 1));
+        }
+
+        var picky = new PickyHandler("cart-bad");
+        var pump = Pump(h, picky);
+        await DrainAsync(pump);
+
+        // A later event of the parked stream is parked too, so its order is kept.
+        await h.Cart("bad", new AddItem(Alice, Product(1), 1));
+        await h.Cart("a", new AddItem(Alice, Product(1), 1));
+        await DrainAsync(pump);
+
+        Assert.Equal([1L, 2L, 3L], picky.Handled("cart-a"));
+        Assert.Equal([1L, 2L], picky.Handled("cart-b"));
+        Assert.Empty(picky.Handled("cart-bad"));
+        var parked = await h.Parking.ListAsync(picky.Subscription, Ct);
+        Assert.Equal([1L, 2L, 3L], parked.Select(p => p.Event.Version));
+        Assert.Contains("cannot handle cart-bad", parked[0].Reason, StringComparison.Ordinal);
+        Assert.Equal(0, await pump.LagAsync(Ct));
+
+        // Once the cause is fixed, a replay hands the stream over in order and releases it.
+        picky.Refuse = null;
+        var replay = await new ParkedEventReplayer(h.Parking).ReplayAsync(picky, Ct);
+        Assert.True(Assert.Single(replay).Succeeded);
+        Assert.Equal([1L, 2L, 3L], picky.Handled("cart-bad"));
+        Assert.Empty(await h.Parking.ListAsync(picky.Subscription, Ct));
+
+        await h.Cart("bad", new AddItem(Alice, Product(2), 1));
+        await DrainAsync(pump);
+        Assert.Equal([1L, 2L, 3L, 4L], picky.Handled("cart-bad"));
+    }
+
+    [Fact]
+    public async Task A_transient_failure_parks_nothing()
+    {
+        await using var h = new Harness();
+        await h.Cart("c1", new CreateCart(Alice, new CartId("c1")));
+        var pump = Pump(h, new FlakyHandler(failures: 1));
+
+        await Assert.ThrowsAsync<TimeoutException>(() => pump.RunOnceAsync(10, Ct));
+
+        Assert.Empty(await h.Parking.ListAsync(null, Ct));
+    }
+
+    private sealed class PickyHandler(string refuse) : IFeedHandler
+    {
+        private readonly List<StoredEvent> _handled = [];
+
+        public string? Refuse { get; set; } = refuse;
+
+        public string Subscription => "picky";
+
+        public long[] Handled(string stream) => [.. _handled.Where(e => e.StreamId == stream).Select(e => e.Version)];
+
+        public Task HandleAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+        {
+            if (events.Any(e => e.StreamId == Refuse))
+            {
+                throw new PermanentFeedException($"cannot handle {Refuse}");
+            }
+
+            _handled.AddRange(events);
+            return Task.CompletedTask;
+        }
+    }
+
     private sealed class FlakyHandler(int failures) : IFeedHandler
     {
         private int _failures = failures;
@@ -137,7 +210,7 @@ public sealed class FeedTests
         public Task HandleAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
         {
             Deliveries++;
-            return _failures-- > 0 ? throw new InvalidOperationException("transient") : Task.CompletedTask;
+            return _failures-- > 0 ? throw new TimeoutException("transient") : Task.CompletedTask;
         }
     }
 

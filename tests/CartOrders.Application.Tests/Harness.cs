@@ -25,6 +25,7 @@ internal sealed class Harness : IAsyncDisposable
         Feed = events;
         Checkpoints = new SqliteCheckpointStore(Database);
         Views = new SqliteViewStore(Database);
+        Parking = new SqliteParkedEventStore(Database);
         Loader = new StreamLoader(Store);
         Commands = NewHandler();
         Notifier = new RecordingNotifier();
@@ -40,6 +41,8 @@ internal sealed class Harness : IAsyncDisposable
     public ICheckpointStore Checkpoints { get; }
 
     public IViewStore Views { get; }
+
+    public IParkedEventStore Parking { get; }
 
     public StreamLoader Loader { get; }
 

@@ -16,9 +16,11 @@ public interface IFeedHandler
 /// <summary>
 /// Moves one subscription along the feed: read a batch after the checkpoint, hand it to the
 /// handler, and only then save the checkpoint the batch gave. A crash between the two replays
-/// the batch (at-least-once); a handler failure leaves the checkpoint where it was.
+/// the batch (at-least-once). A transient failure leaves the checkpoint where it was (the batch
+/// comes again). A permanent failure is narrowed down to the streams that cause it: those
+/// streams' events are parked with the reason and every other stream goes on, in order.
 /// </summary>
-public sealed partial class FeedPump(IEventFeed feed, ICheckpointStore checkpoints, IFeedHandler handler, ILogger<FeedPump> logger)
+public sealed partial class FeedPump(IEventFeed feed, ICheckpointStore checkpoints, IFeedHandler handler, IParkedEventStore parking, ILogger<FeedPump> logger)
 {
     public const int DefaultBatchSize = 256;
 
@@ -44,13 +46,56 @@ public sealed partial class FeedPump(IEventFeed feed, ICheckpointStore checkpoin
             activity?.SetTag("cartorders.feed.events", batch.Events.Count);
 
             // Once read, a batch is finished even during shutdown, so its checkpoint is saved.
-            await handler.HandleAsync(batch.Events, CancellationToken.None);
+            await HandleAsync(batch.Events);
         }
 
         await checkpoints.SaveAsync(handler.Subscription, batch.Checkpoint, CancellationToken.None);
         Telemetry.FeedEventsHandled.Add(batch.Events.Count, new KeyValuePair<string, object?>("subscription", handler.Subscription));
         LogBatch(logger, handler.Subscription, batch.Events.Count);
         return batch.Events.Count;
+    }
+
+    private async Task HandleAsync(IReadOnlyList<StoredEvent> events)
+    {
+        var streams = events.Select(e => e.StreamId).Distinct().ToList();
+        var parked = await parking.ParkedStreamsAsync(handler.Subscription, streams, CancellationToken.None);
+        if (parked.Count > 0)
+        {
+            await ParkAsync(events.Where(e => parked.Contains(e.StreamId)), "An earlier event of this stream is parked.");
+            events = [.. events.Where(e => !parked.Contains(e.StreamId))];
+        }
+
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await handler.HandleAsync(events, CancellationToken.None);
+        }
+        catch (Exception error) when (FeedFailure.IsPermanent(error))
+        {
+            // Find the streams that fail for good; the rest are handled again (handlers are idempotent).
+            foreach (var stream in events.GroupBy(e => e.StreamId))
+            {
+                try
+                {
+                    await handler.HandleAsync([.. stream], CancellationToken.None);
+                }
+                catch (Exception streamError) when (FeedFailure.IsPermanent(streamError))
+                {
+                    LogParked(logger, streamError, handler.Subscription, stream.Key, stream.First().Version);
+                    await ParkAsync(stream, $"{streamError.GetType().Name}: {streamError.Message}");
+                }
+            }
+        }
+    }
+
+    private Task ParkAsync(IEnumerable<StoredEvent> events, string reason)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return parking.ParkAsync([.. events.Select(e => new ParkedEvent(handler.Subscription, e, reason, now))], CancellationToken.None);
     }
 
     /// <summary>Handles batches until caught up or the time budget is spent (timer-driven hosts).</summary>
@@ -75,6 +120,9 @@ public sealed partial class FeedPump(IEventFeed feed, ICheckpointStore checkpoin
 
     public async Task<long> LagAsync(CancellationToken cancellationToken = default) =>
         await feed.EstimateLagAsync(await checkpoints.LoadAsync(handler.Subscription, cancellationToken), cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Feed {Subscription} parked stream {StreamId} from version {Version}")]
+    private static partial void LogParked(ILogger logger, Exception error, string subscription, string streamId, long version);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Feed {Subscription} handled {Count} events")]
     private static partial void LogBatch(ILogger logger, string subscription, int count);

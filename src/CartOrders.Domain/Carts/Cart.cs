@@ -32,8 +32,8 @@ public sealed record Cart(
     public static Cart? Evolve(Cart? state, CartEvent @event) => (state, @event) switch
     {
         (null, CartCreated e) => new Cart(e.CartId, e.OwnerId, e.Currency, [], [], CartStatus.Open, null),
-        (null, _) => throw new InvalidOperationException($"{@event.GetType().Name} before CartCreated."),
-        (_, CartCreated) => throw new InvalidOperationException("CartCreated on an existing cart."),
+        (null, _) => throw new InvalidDataException($"{@event.GetType().Name} before CartCreated."),
+        (_, CartCreated) => throw new InvalidDataException("CartCreated on an existing cart."),
         (var s, ItemAdded e) => s.Line(e.ProductId) is { } line
             ? s with { Lines = s.Lines.Replace(line, line with { Quantity = line.Quantity + e.Quantity }) }
             : s with { Lines = s.Lines.Add(new CartLine(e.ProductId, e.Name, e.UnitPrice, e.Quantity)) },
@@ -45,7 +45,7 @@ public sealed record Cart(
         (var s, CollaboratorAdded e) => s with { Collaborators = s.Collaborators.Add(e.UserId) },
         (var s, CollaboratorRemoved e) => s with { Collaborators = s.Collaborators.Remove(e.UserId) },
         (var s, CartCheckedOut e) => s with { Status = CartStatus.CheckedOut, OrderId = e.OrderId, Lines = [.. e.Lines] },
-        _ => throw new InvalidOperationException($"Unknown cart event {@event.GetType().Name}."),
+        _ => throw new InvalidDataException($"Unknown cart event {@event.GetType().Name}."),
     };
 
     public static Cart? Fold(IEnumerable<CartEvent> events) => events.Aggregate((Cart?)null, Evolve);

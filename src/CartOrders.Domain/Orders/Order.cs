@@ -35,13 +35,13 @@ public sealed record Order(
         (null, OrderPlaced e) => new Order(
             e.OrderId, e.CartId, e.CustomerId, [.. e.Lines], e.Total, e.Currency, e.ShippingAddress,
             OrderStatus.Placed, [new StatusChange(OrderStatus.Placed, e.At)], null, null, null, null),
-        (null, _) => throw new InvalidOperationException($"{@event.GetType().Name} before OrderPlaced."),
-        (_, OrderPlaced) => throw new InvalidOperationException("OrderPlaced on an existing order."),
+        (null, _) => throw new InvalidDataException($"{@event.GetType().Name} before OrderPlaced."),
+        (_, OrderPlaced) => throw new InvalidDataException("OrderPlaced on an existing order."),
         (var s, PaymentAuthorized e) => s.MoveTo(OrderStatus.PaymentAuthorized, e.At) with { PaymentReference = e.Reference },
         (var s, PaymentRejected e) => s.MoveTo(OrderStatus.Rejected, e.At) with { PaymentReference = e.Reference },
         (var s, OrderShipped e) => s.MoveTo(OrderStatus.Shipped, e.At) with { Carrier = e.Carrier, TrackingNumber = e.TrackingNumber },
         (var s, OrderCancelled e) => s.MoveTo(OrderStatus.Cancelled, e.At) with { CancellationReason = e.Reason },
-        _ => throw new InvalidOperationException($"Unknown order event {@event.GetType().Name}."),
+        _ => throw new InvalidDataException($"Unknown order event {@event.GetType().Name}."),
     };
 
     public static Order? Fold(IEnumerable<OrderEvent> events) => events.Aggregate((Order?)null, Evolve);

@@ -1,0 +1,108 @@
+using CartOrders.Application.Ports;
+
+namespace CartOrders.Storage.Sqlite;
+
+public sealed class SqliteParkedEventStore(SqliteDatabase database) : IParkedEventStore
+{
+    public Task ParkAsync(IReadOnlyList<ParkedEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        return events.Count == 0 ? Task.CompletedTask : database.Writer.WriteAsync(
+            connection =>
+            {
+                foreach (var p in events)
+                {
+                    var e = p.Event;
+                    using var insert = connection.Command(
+                        """
+                        INSERT OR IGNORE INTO parked_events (subscription, stream_id, version, event_id, type, data, user_id, occurred_at, correlation_id, reason, parked_at)
+                        VALUES ($sub, $s, $v, $id, $t, $d, $u, $at, $c, $r, $pat)
+                        """,
+                        ("$sub", p.Subscription),
+                        ("$s", e.StreamId),
+                        ("$v", e.Version),
+                        ("$id", e.EventId.ToByteArray()),
+                        ("$t", e.Type),
+                        ("$d", e.Data.ToArray()),
+                        ("$u", e.Metadata.UserId),
+                        ("$at", e.Metadata.OccurredAt.Ticks()),
+                        ("$c", e.Metadata.CorrelationId),
+                        ("$r", p.Reason),
+                        ("$pat", p.ParkedAt.Ticks()));
+                    insert.ExecuteNonQuery();
+                }
+
+                return events.Count;
+            },
+            cancellationToken);
+    }
+
+    public async Task<IReadOnlySet<string>> ParkedStreamsAsync(string subscription, IReadOnlyCollection<string> streamIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(streamIds);
+        var parked = new HashSet<string>(StringComparer.Ordinal);
+        using var connection = database.OpenRead();
+
+        // Cheap in the common case: nothing parked for the subscription at all.
+        using (var any = connection.Command("SELECT 1 FROM parked_events WHERE subscription = $sub LIMIT 1", ("$sub", subscription)))
+        {
+            if (await any.ExecuteScalarAsync(cancellationToken) is null)
+            {
+                return parked;
+            }
+        }
+
+        foreach (var stream in streamIds)
+        {
+            using var query = connection.Command(
+                "SELECT 1 FROM parked_events WHERE subscription = $sub AND stream_id = $s LIMIT 1",
+                ("$sub", subscription),
+                ("$s", stream));
+            if (await query.ExecuteScalarAsync(cancellationToken) is not null)
+            {
+                parked.Add(stream);
+            }
+        }
+
+        return parked;
+    }
+
+    public async Task<IReadOnlyList<ParkedEvent>> ListAsync(string? subscription, CancellationToken cancellationToken = default)
+    {
+        using var connection = database.OpenRead();
+        using var query = connection.Command(
+            """
+            SELECT subscription, stream_id, version, event_id, type, data, user_id, occurred_at, correlation_id, reason, parked_at
+            FROM parked_events WHERE $sub IS NULL OR subscription = $sub ORDER BY subscription, stream_id, version
+            """,
+            ("$sub", subscription));
+        var parked = new List<ParkedEvent>();
+        using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var e = new StoredEvent(
+                reader.GetString(1),
+                reader.GetInt64(2),
+                new Guid(reader.Bytes(3)),
+                reader.GetString(4),
+                reader.Bytes(5),
+                new EventMetadata(reader.GetString(6), reader.GetInt64(7).ToTime(), reader.IsDBNull(8) ? null : reader.GetString(8)));
+            parked.Add(new ParkedEvent(reader.GetString(0), e, reader.GetString(9), reader.GetInt64(10).ToTime()));
+        }
+
+        return parked;
+    }
+
+    public Task RemoveAsync(string subscription, string streamId, long throughVersion, CancellationToken cancellationToken = default) =>
+        database.Writer.WriteAsync(
+            connection =>
+            {
+                using var delete = connection.Command(
+                    "DELETE FROM parked_events WHERE subscription = $sub AND stream_id = $s AND version <= $v",
+                    ("$sub", subscription),
+                    ("$s", streamId),
+                    ("$v", throughVersion));
+                return delete.ExecuteNonQuery();
+            },
+            cancellationToken);
+}
