@@ -8,12 +8,12 @@ public sealed class SqliteParkedEventStore(SqliteDatabase database) : IParkedEve
     {
         ArgumentNullException.ThrowIfNull(events);
         return events.Count == 0 ? Task.CompletedTask : database.Writer.WriteAsync(
-            connection =>
+            statements =>
             {
                 foreach (var p in events)
                 {
                     var e = p.Event;
-                    using var insert = connection.Command(
+                    statements.Execute(
                         """
                         INSERT OR IGNORE INTO parked_events (subscription, stream_id, version, event_id, type, data, user_id, occurred_at, correlation_id, reason, parked_at)
                         VALUES ($sub, $s, $v, $id, $t, $d, $u, $at, $c, $r, $pat)
@@ -29,7 +29,6 @@ public sealed class SqliteParkedEventStore(SqliteDatabase database) : IParkedEve
                         ("$c", e.Metadata.CorrelationId),
                         ("$r", p.Reason),
                         ("$pat", p.ParkedAt.Ticks()));
-                    insert.ExecuteNonQuery();
                 }
 
                 return events.Count;
@@ -95,14 +94,10 @@ public sealed class SqliteParkedEventStore(SqliteDatabase database) : IParkedEve
 
     public Task RemoveAsync(string subscription, string streamId, long throughVersion, CancellationToken cancellationToken = default) =>
         database.Writer.WriteAsync(
-            connection =>
-            {
-                using var delete = connection.Command(
-                    "DELETE FROM parked_events WHERE subscription = $sub AND stream_id = $s AND version <= $v",
-                    ("$sub", subscription),
-                    ("$s", streamId),
-                    ("$v", throughVersion));
-                return delete.ExecuteNonQuery();
-            },
+            statements => statements.Execute(
+                "DELETE FROM parked_events WHERE subscription = $sub AND stream_id = $s AND version <= $v",
+                ("$sub", subscription),
+                ("$s", streamId),
+                ("$v", throughVersion)),
             cancellationToken);
 }

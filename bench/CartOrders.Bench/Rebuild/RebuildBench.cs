@@ -75,7 +75,7 @@ internal static class RebuildBench
         var checkpoints = new SqliteCheckpointStore(database);
         var notifier = new CountingNotifier();
         var projector = new Projector(new StreamLoader(counting), views, notifier, NullLogger<Projector>.Instance);
-        var pump = new FeedPump(events, checkpoints, projector, NullLogger<FeedPump>.Instance);
+        var pump = new FeedPump(events, checkpoints, projector, new SqliteParkedEventStore(database), NullLogger<FeedPump>.Instance);
 
         var clock = Stopwatch.StartNew();
         await views.ClearAsync(cancellationToken);
