@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -15,12 +14,16 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
 {
     private const int MaxGroup = 512;
 
-    private readonly Channel<Write> _queue = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
+    // Writes wait in _pending; the writer thread swaps the whole list out under the lock and
+    // commits it while the next group gathers.
+    private readonly object _gate = new();
     private readonly SqliteConnection _connection;
     private readonly StatementCache _statements;
-    private readonly Task _loop;
     private readonly ILogger _logger;
     private readonly Action _afterCommit;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private List<Write> _pending = new(MaxGroup);
+    private bool _closed;
 
     public SqliteWriter(SqliteConnection connection, ILogger logger, Action afterCommit)
     {
@@ -28,14 +31,25 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         _statements = new StatementCache(connection);
         _logger = logger;
         _afterCommit = afterCommit;
-        _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+
+        // A thread of its own: a commit blocks in fsync, which must not hold a thread-pool thread,
+        // and the writer must not queue behind request work to start the next group.
+        new Thread(Run) { IsBackground = true, Name = "SQLite writer" }.Start();
     }
 
     /// <summary>Runs the work on the writer connection (through its prepared statements) in the next group commit.</summary>
     public Task<T> WriteAsync<T>(Func<StatementCache, T> work, CancellationToken cancellationToken = default)
     {
         var write = new Write<T>(work);
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(write), this);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            _pending.Add(write);
+            if (_pending.Count == 1)
+            {
+                Monitor.Pulse(_gate);
+            }
+        }
 
         // Cancelling the wait does not cancel the write: once queued it commits or fails as one.
         return write.Task.WaitAsync(cancellationToken);
@@ -43,25 +57,53 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _loop;
+        lock (_gate)
+        {
+            _closed = true;
+            Monitor.Pulse(_gate);
+        }
+
+        await _stopped.Task;
         _statements.Dispose();
         await _connection.DisposeAsync();
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         var group = new List<Write>(MaxGroup);
-        while (await _queue.Reader.WaitToReadAsync())
+        while (true)
         {
-            while (group.Count < MaxGroup && _queue.Reader.TryRead(out var write))
+            lock (_gate)
             {
-                group.Add(write);
+                while (_pending.Count == 0 && !_closed)
+                {
+                    Monitor.Wait(_gate);
+                }
+
+                if (_pending.Count == 0)
+                {
+                    break;
+                }
+
+                (group, _pending) = (_pending, group);
             }
 
-            CommitGroup(group);
+            if (group.Count <= MaxGroup)
+            {
+                CommitGroup(group);
+            }
+            else
+            {
+                for (var from = 0; from < group.Count; from += MaxGroup)
+                {
+                    CommitGroup(group.GetRange(from, Math.Min(MaxGroup, group.Count - from)));
+                }
+            }
+
             group.Clear();
         }
+
+        _stopped.TrySetResult();
     }
 
     private void CommitGroup(List<Write> group)
@@ -91,6 +133,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
             }
 
             Execute("COMMIT");
+            SqliteTelemetry.GroupCommitWrites.Record(group.Count);
         }
 #pragma warning disable CA1031 // a failed commit fails every write of the group; the writer lives on
         catch (Exception error)

@@ -11,7 +11,7 @@ internal interface IAppendTarget : IAsyncDisposable
     Task AppendAsync(string streamId, long expectedVersion, CancellationToken cancellationToken);
 }
 
-internal sealed record AppendRun(long Appends, TimeSpan Elapsed, Latencies Latencies, TimeSpan ProcessCpu)
+internal sealed record AppendRun(long Appends, TimeSpan Elapsed, Latencies Latencies, TimeSpan ProcessCpu, double WritesPerCommit)
 {
     /// <summary>CPU time of this process (load and, for the embedded store, the store itself) per append.</summary>
     public double CpuMicrosecondsPerAppend => ProcessCpu.TotalMicroseconds / Math.Max(1, Appends);
@@ -76,6 +76,7 @@ internal static class AppendLoad
             return (counted, latencies);
         }
 
+        using var commits = new CommitMeter();
         var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
         var results = await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(() => Writer(w), cancellationToken)));
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart;
@@ -83,6 +84,7 @@ internal static class AppendLoad
         var elapsed = TimeSpan.FromSeconds((double)(Stopwatch.GetTimestamp() - start) / Stopwatch.Frequency);
 
         // CPU is measured over warm-up and run together, so it is scaled to the counted share.
-        return new AppendRun(total, duration, Latencies.Merge(results.Select(r => r.Latencies)), cpu * (duration / elapsed));
+        var (commitCount, writes) = commits.Read();
+        return new AppendRun(total, duration, Latencies.Merge(results.Select(r => r.Latencies)), cpu * (duration / elapsed), commitCount == 0 ? double.NaN : (double)writes / commitCount);
     }
 }

@@ -81,7 +81,7 @@ internal static class StoreBench
     {
         Console.WriteLine($"   {target.Name}, {scenario.Label}: {options.Duration.TotalSeconds:0} s after {s_warmup.TotalSeconds:0} s warm-up");
         var run = await AppendLoad.RunAsync(target, scenario.Prefix, scenario.Streams, scenario.Writers, s_warmup, options.Duration, cancellationToken);
-        Console.WriteLine($"     {run.CpuMicrosecondsPerAppend:0} µs of bench-process CPU per append");
+        Console.WriteLine($"     {run.CpuMicrosecondsPerAppend:0} µs of bench-process CPU per append{(double.IsNaN(run.WritesPerCommit) ? string.Empty : $", {run.WritesPerCommit:0.0} appends per commit")}");
         var isProductDefault = target is EmbeddedTarget && target.Name.Contains("fsync", StringComparison.Ordinal);
         var (goal, met) = isProductDefault && scenario == s_spread ? ("p99 < 2 ms", run.Latencies.P99 < 2) : (string.Empty, (bool?)null);
         report.Add(new ResultRow(
