@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CartOrders.Bench;
 using CartOrders.Bench.Rebuild;
+using CartOrders.Bench.Server;
 using CartOrders.Bench.Store;
 
 var options = BenchOptions.Parse(args);
@@ -22,29 +23,37 @@ Console.WriteLine($"CartOrders bench: {options.Part}, {options.Duration.TotalSec
 Console.WriteLine($"machine: {machine.Describe()}");
 var report = new Report();
 var clock = Stopwatch.StartNew();
-var failed = false;
-try
+var parts = new (string Name, Func<BenchOptions, Report, CancellationToken, Task> Run)[]
 {
-    var all = options.Part == "all";
-    if (all || options.Part == "store")
+    ("store", StoreBench.RunAsync),
+    ("rebuild", RebuildBench.RunAsync),
+    ("http", HttpBench.RunAsync),
+    ("push", PushBench.RunAsync),
+    ("memory", MemoryBench.RunAsync),
+};
+var failed = false;
+foreach (var (name, run) in parts.Where(p => options.Part is "all" || options.Part == p.Name))
+{
+    if (stop.IsCancellationRequested)
     {
-        await StoreBench.RunAsync(options, report, stop.Token);
+        break;
     }
 
-    if (all || options.Part == "rebuild")
+    try
     {
-        await RebuildBench.RunAsync(options, report, stop.Token);
+        await run(options, report, stop.Token);
     }
-}
-catch (Exception error) when (error is not OperationCanceledException)
-{
-    Console.Error.WriteLine($"bench failed: {error}");
-    report.Note($"The run stopped early: {error.GetType().Name}: {error.Message}");
-    failed = true;
-}
-finally
-{
-    Cleanup.RunAll();
+    catch (Exception error) when (error is not OperationCanceledException || !stop.IsCancellationRequested)
+    {
+        // One part failing (a server that does not start, say) does not cost the others.
+        Console.Error.WriteLine($"part {name} failed: {error}");
+        report.Note($"Part {name} did not finish: {error.GetType().Name}: {error.Message.Split('\n')[0]}");
+        failed = true;
+    }
+    finally
+    {
+        Cleanup.RunAll();
+    }
 }
 
 var table = report.ToMarkdown(machine, clock.Elapsed);

@@ -62,11 +62,29 @@ internal static class RebuildBench
         {
             var events = new SqliteEventStore(database);
             var counting = new CountingEventStore(events);
+            await MeasureFeedScanAsync(events, report, cancellationToken);
             await MeasureRebuildAsync(database, events, counting, total + LongCartEvents, report, cancellationToken);
             await MeasureLongCartAsync(counting, report, cancellationToken);
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    /// <summary>The feed read alone, without handling: the ceiling of any rebuild.</summary>
+    private static async Task MeasureFeedScanAsync(SqliteEventStore feed, Report report, CancellationToken cancellationToken)
+    {
+        var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        long read = 0;
+        string? checkpoint = null;
+        for (var batch = await feed.ReadAsync(checkpoint, BatchSize, cancellationToken); batch.Events.Count > 0; batch = await feed.ReadAsync(checkpoint, BatchSize, cancellationToken))
+        {
+            read += batch.Events.Count;
+            checkpoint = batch.Checkpoint;
+        }
+
+        Console.WriteLine($"     {(Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalMicroseconds / Math.Max(1, read):0.00} µs of CPU per event");
+        report.Add(new ResultRow(Part, "read the whole feed, no handling (the ceiling of a rebuild)", $"{Format.Rate(read / clock.Elapsed.TotalSeconds, "events")} ({Format.Seconds(clock.Elapsed)})"));
     }
 
     private static async Task MeasureRebuildAsync(SqliteDatabase database, SqliteEventStore events, CountingEventStore counting, long total, Report report, CancellationToken cancellationToken)
@@ -77,6 +95,7 @@ internal static class RebuildBench
         var projector = new Projector(new StreamLoader(counting), views, notifier, NullLogger<Projector>.Instance);
         var pump = new FeedPump(events, checkpoints, projector, new SqliteParkedEventStore(database), NullLogger<FeedPump>.Instance);
 
+        var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         await views.ClearAsync(cancellationToken);
         await checkpoints.SaveAsync(projector.Subscription, "0", cancellationToken);
@@ -89,6 +108,8 @@ internal static class RebuildBench
         }
 
         clock.Stop();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart;
+        Console.WriteLine($"     {cpu.TotalMicroseconds / Math.Max(1, handled):0.0} µs of CPU per event ({cpu.TotalSeconds / clock.Elapsed.TotalSeconds:0.00} cores busy)");
         var rate = handled / clock.Elapsed.TotalSeconds;
         report.Add(new ResultRow(
             Part,

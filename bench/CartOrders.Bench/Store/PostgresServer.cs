@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace CartOrders.Bench.Store;
 
@@ -24,7 +22,7 @@ internal sealed class PostgresServer : IDisposable
         _asPostgresUser = Environment.UserName == "root";
         _folder = new TempFolder("cartorders-bench-pg-");
         Cleanup.Register(this);
-        Port = FreePort();
+        Port = Loopback.FreePort();
     }
 
     public int Port { get; }
@@ -138,12 +136,5 @@ internal sealed class PostgresServer : IDisposable
         {
             File.Delete(output);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
