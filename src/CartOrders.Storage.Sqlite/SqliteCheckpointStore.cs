@@ -6,8 +6,8 @@ public sealed class SqliteCheckpointStore(SqliteDatabase database) : ICheckpoint
 {
     public async Task<string?> LoadAsync(string subscription, CancellationToken cancellationToken = default)
     {
-        using var connection = database.OpenRead();
-        using var query = connection.Command("SELECT checkpoint FROM checkpoints WHERE subscription = $s", ("$s", subscription));
+        using var read = database.OpenRead();
+        var query = read.Statements.Bind("SELECT checkpoint FROM checkpoints WHERE subscription = $s", ("$s", subscription));
         return await query.ExecuteScalarAsync(cancellationToken) as string;
     }
 

@@ -96,8 +96,8 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
 
     public async Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, long fromVersion = 1, long toVersion = long.MaxValue, CancellationToken cancellationToken = default)
     {
-        using var connection = database.OpenRead();
-        using var query = connection.Command(
+        using var read = database.OpenRead();
+        var query = read.Statements.Bind(
             $"SELECT {EventColumns} FROM events WHERE stream_id = $s AND version >= $from AND version <= $to ORDER BY version",
             ("$s", streamId),
             ("$from", fromVersion),
@@ -107,8 +107,8 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
 
     public async Task<Snapshot?> ReadSnapshotAsync(string streamId, CancellationToken cancellationToken = default)
     {
-        using var connection = database.OpenRead();
-        using var query = connection.Command("SELECT version, schema, state, updated_at FROM snapshots WHERE stream_id = $s", ("$s", streamId));
+        using var read = database.OpenRead();
+        var query = read.Statements.Bind("SELECT version, schema, state, updated_at FROM snapshots WHERE stream_id = $s", ("$s", streamId));
         using var reader = await query.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new Snapshot(streamId, reader.GetInt64(0), reader.GetString(1), reader.Bytes(2), reader.GetInt64(3).ToTime())
@@ -117,8 +117,8 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
 
     public async Task<IdempotencyRecord?> FindIdempotencyAsync(string streamId, string key, CancellationToken cancellationToken = default)
     {
-        using var connection = database.OpenRead();
-        using var query = connection.Command(
+        using var read = database.OpenRead();
+        var query = read.Statements.Bind(
             "SELECT stream_id, fingerprint, status, body, content_type, version, location, created_at FROM idempotency WHERE key = $k",
             ("$k", key));
         using var reader = await query.ExecuteReaderAsync(cancellationToken);
@@ -139,8 +139,8 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
     public async Task<FeedBatch> ReadAsync(string? checkpoint, int maxEvents, CancellationToken cancellationToken = default)
     {
         var after = ParseCheckpoint(checkpoint);
-        using var connection = database.OpenRead();
-        using var query = connection.Command(
+        using var read = database.OpenRead();
+        var query = read.Statements.Bind(
             $"SELECT {EventColumns}, position FROM events WHERE position > $after ORDER BY position LIMIT $max",
             ("$after", after),
             ("$max", maxEvents));
@@ -158,8 +158,8 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
 
     public Task<long> EstimateLagAsync(string? checkpoint, CancellationToken cancellationToken = default)
     {
-        using var connection = database.OpenRead();
-        using var query = connection.Command("SELECT coalesce(max(position), 0) FROM events");
+        using var read = database.OpenRead();
+        var query = read.Statements.Bind("SELECT coalesce(max(position), 0) FROM events");
         return Task.FromResult(Math.Max(0, (long)query.ExecuteScalar()! - ParseCheckpoint(checkpoint)));
     }
 

@@ -40,20 +40,17 @@ public sealed class SqliteParkedEventStore(SqliteDatabase database) : IParkedEve
     {
         ArgumentNullException.ThrowIfNull(streamIds);
         var parked = new HashSet<string>(StringComparer.Ordinal);
-        using var connection = database.OpenRead();
+        using var read = database.OpenRead();
 
         // Cheap in the common case: nothing parked for the subscription at all.
-        using (var any = connection.Command("SELECT 1 FROM parked_events WHERE subscription = $sub LIMIT 1", ("$sub", subscription)))
+        if (await read.Statements.Bind("SELECT 1 FROM parked_events WHERE subscription = $sub LIMIT 1", ("$sub", subscription)).ExecuteScalarAsync(cancellationToken) is null)
         {
-            if (await any.ExecuteScalarAsync(cancellationToken) is null)
-            {
-                return parked;
-            }
+            return parked;
         }
 
         foreach (var stream in streamIds)
         {
-            using var query = connection.Command(
+            var query = read.Statements.Bind(
                 "SELECT 1 FROM parked_events WHERE subscription = $sub AND stream_id = $s LIMIT 1",
                 ("$sub", subscription),
                 ("$s", stream));
@@ -68,8 +65,8 @@ public sealed class SqliteParkedEventStore(SqliteDatabase database) : IParkedEve
 
     public async Task<IReadOnlyList<ParkedEvent>> ListAsync(string? subscription, CancellationToken cancellationToken = default)
     {
-        using var connection = database.OpenRead();
-        using var query = connection.Command(
+        using var read = database.OpenRead();
+        var query = read.Statements.Bind(
             """
             SELECT subscription, stream_id, version, event_id, type, data, user_id, occurred_at, correlation_id, reason, parked_at
             FROM parked_events WHERE $sub IS NULL OR subscription = $sub ORDER BY subscription, stream_id, version

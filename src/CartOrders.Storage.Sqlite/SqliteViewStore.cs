@@ -6,8 +6,8 @@ public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore
 {
     public async Task<ViewDocument?> GetAsync(string kind, string id, CancellationToken cancellationToken = default)
     {
-        using var connection = database.OpenRead();
-        using var query = connection.Command(
+        using var read = database.OpenRead();
+        var query = read.Statements.Bind(
             "SELECT version, json, updated_at, (SELECT json_group_array(user_id) FROM view_members m WHERE m.kind = v.kind AND m.id = v.id) FROM views v WHERE kind = $k AND id = $id",
             ("$k", kind),
             ("$id", id));
@@ -60,8 +60,8 @@ public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore
 
     public async Task<IReadOnlyList<ViewDocument>> ListForMemberAsync(string kind, string userId, CancellationToken cancellationToken = default)
     {
-        using var connection = database.OpenRead();
-        using var query = connection.Command(
+        using var read = database.OpenRead();
+        var query = read.Statements.Bind(
             """
             SELECT v.id, v.version, v.json, v.updated_at FROM view_members m JOIN views v ON v.kind = m.kind AND v.id = m.id
             WHERE m.kind = $k AND m.user_id = $u ORDER BY v.updated_at DESC, v.id
