@@ -90,6 +90,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
     {
         public StatementCache Statements { get; } = new(connection);
 
+        public SqliteConnection Connection => connection;
+
         public void Dispose() => database.Return(this);
 
         public void Close()

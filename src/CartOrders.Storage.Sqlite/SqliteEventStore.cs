@@ -1,13 +1,13 @@
 using System.Globalization;
 using CartOrders.Application.Ports;
-using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace CartOrders.Storage.Sqlite;
 
 /// <summary>The event store and its feed on SQLite: one transaction per append, unique (stream, version).</summary>
 public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEventFeed
 {
-    private const string EventColumns = "stream_id, version, event_id, type, data, user_id, occurred_at, correlation_id";
+    private const string EventColumns = EventRows.Columns;
 
     public Task<AppendResult> AppendAsync(AppendRequest request, CancellationToken cancellationToken = default)
     {
@@ -94,15 +94,15 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
             ? segment.Array
             : data.ToArray();
 
-    public async Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, long fromVersion = 1, long toVersion = long.MaxValue, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, long fromVersion = 1, long toVersion = long.MaxValue, CancellationToken cancellationToken = default)
     {
         using var read = database.OpenRead();
-        var query = read.Statements.Bind(
-            $"SELECT {EventColumns} FROM events WHERE stream_id = $s AND version >= $from AND version <= $to ORDER BY version",
-            ("$s", streamId),
-            ("$from", fromVersion),
-            ("$to", toVersion));
-        return await ReadEventsAsync(query, cancellationToken);
+        var query = read.Statements.Native($"SELECT {EventColumns} FROM events WHERE stream_id = ?1 AND version >= ?2 AND version <= ?3 ORDER BY version");
+        EventRows.Check(read.Connection, raw.sqlite3_bind_text(query, 1, streamId));
+        EventRows.Check(read.Connection, raw.sqlite3_bind_int64(query, 2, fromVersion));
+        EventRows.Check(read.Connection, raw.sqlite3_bind_int64(query, 3, toVersion));
+        long unused = 0;
+        return Task.FromResult<IReadOnlyList<StoredEvent>>(EventRows.Read(read.Connection, query, 0, ref unused));
     }
 
     public async Task<Snapshot?> ReadSnapshotAsync(string streamId, CancellationToken cancellationToken = default)
@@ -136,24 +136,15 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
         return new IdempotencyRecord(key, reader.GetString(0), reader.GetString(1), reply, reader.GetInt64(7).ToTime());
     }
 
-    public async Task<FeedBatch> ReadAsync(string? checkpoint, int maxEvents, CancellationToken cancellationToken = default)
+    public Task<FeedBatch> ReadAsync(string? checkpoint, int maxEvents, CancellationToken cancellationToken = default)
     {
-        var after = ParseCheckpoint(checkpoint);
+        var last = ParseCheckpoint(checkpoint);
         using var read = database.OpenRead();
-        var query = read.Statements.Bind(
-            $"SELECT {EventColumns}, position FROM events WHERE position > $after ORDER BY position LIMIT $max",
-            ("$after", after),
-            ("$max", maxEvents));
-        var events = new List<StoredEvent>();
-        var last = after;
-        using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            events.Add(ReadEvent(reader));
-            last = reader.GetInt64(8);
-        }
-
-        return new FeedBatch(events, last.ToString(CultureInfo.InvariantCulture));
+        var query = read.Statements.Native($"SELECT {EventColumns}, position FROM events WHERE position > ?1 ORDER BY position LIMIT ?2");
+        EventRows.Check(read.Connection, raw.sqlite3_bind_int64(query, 1, last));
+        EventRows.Check(read.Connection, raw.sqlite3_bind_int(query, 2, maxEvents));
+        var events = EventRows.Read(read.Connection, query, Math.Min(maxEvents, 16 * 1024), ref last);
+        return Task.FromResult(new FeedBatch(events, last.ToString(CultureInfo.InvariantCulture)));
     }
 
     public Task<long> EstimateLagAsync(string? checkpoint, CancellationToken cancellationToken = default)
@@ -176,24 +167,4 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
 
     private static long ParseCheckpoint(string? checkpoint) =>
         checkpoint is null ? 0 : long.Parse(checkpoint, NumberStyles.None, CultureInfo.InvariantCulture);
-
-    private static async Task<List<StoredEvent>> ReadEventsAsync(SqliteCommand query, CancellationToken cancellationToken)
-    {
-        var events = new List<StoredEvent>();
-        using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            events.Add(ReadEvent(reader));
-        }
-
-        return events;
-    }
-
-    private static StoredEvent ReadEvent(SqliteDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetInt64(1),
-        new Guid(reader.Bytes(2)),
-        reader.GetString(3),
-        reader.Bytes(4),
-        new EventMetadata(reader.GetString(5), reader.GetInt64(6).ToTime(), reader.IsDBNull(7) ? null : reader.GetString(7)));
 }

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace CartOrders.Storage.Sqlite;
 
@@ -11,6 +12,7 @@ namespace CartOrders.Storage.Sqlite;
 internal sealed class StatementCache(SqliteConnection connection) : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, sqlite3_stmt> _native = new(StringComparer.Ordinal);
 
     public SqliteConnection Connection => connection;
 
@@ -45,8 +47,30 @@ internal sealed class StatementCache(SqliteConnection connection) : IDisposable
 
     public object? Scalar(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters) => Bind(sql, parameters).ExecuteScalar();
 
+    /// <summary>
+    /// The statement prepared on the connection's native handle, for reads that materialize many
+    /// rows (see <see cref="EventRows"/>). Parameters are positional (<c>?1</c>, <c>?2</c>).
+    /// </summary>
+    public sqlite3_stmt Native(string sql)
+    {
+        if (!_native.TryGetValue(sql, out var statement))
+        {
+            var handle = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
+            SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(handle, sql, out statement), handle);
+            _native.Add(sql, statement);
+        }
+
+        return statement;
+    }
+
     public void Dispose()
     {
+        foreach (var statement in _native.Values)
+        {
+            statement.Dispose();
+        }
+
+        _native.Clear();
         foreach (var command in _commands.Values)
         {
             command.Dispose();

@@ -62,8 +62,8 @@ internal static class RebuildBench
         {
             var events = new SqliteEventStore(database);
             var counting = new CountingEventStore(events);
-            await MeasureFeedScanAsync(events, report, cancellationToken);
             await MeasureRebuildAsync(database, events, counting, total + LongCartEvents, report, cancellationToken);
+            await MeasureFeedScanAsync(events, report, cancellationToken);
             await MeasureLongCartAsync(counting, report, cancellationToken);
         }
 
@@ -87,6 +87,11 @@ internal static class RebuildBench
         report.Add(new ResultRow(Part, "read the whole feed, no handling (the ceiling of a rebuild)", $"{Format.Rate(read / clock.Elapsed.TotalSeconds, "events")} ({Format.Seconds(clock.Elapsed)})"));
     }
 
+    /// <summary>
+    /// Views cleared, then the projector over the whole feed through a feed pump. Run twice: the
+    /// first run in a fresh process pays for JIT compilation and cold caches; the second is what a
+    /// running server would see, and is the figure held against the target.
+    /// </summary>
     private static async Task MeasureRebuildAsync(SqliteDatabase database, SqliteEventStore events, CountingEventStore counting, long total, Report report, CancellationToken cancellationToken)
     {
         var views = new SqliteViewStore(database);
@@ -95,26 +100,32 @@ internal static class RebuildBench
         var projector = new Projector(new StreamLoader(counting), views, notifier, NullLogger<Projector>.Instance);
         var pump = new FeedPump(events, checkpoints, projector, new SqliteParkedEventStore(database), NullLogger<FeedPump>.Instance);
 
-        var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
-        var clock = Stopwatch.StartNew();
-        await views.ClearAsync(cancellationToken);
-        await checkpoints.SaveAsync(projector.Subscription, "0", cancellationToken);
-        long handled = 0;
-        var batches = 0;
-        for (int n; handled <= total && (n = await pump.RunOnceAsync(BatchSize, cancellationToken)) > 0;)
+        async Task<(long Events, int Batches, long ViewWrites, TimeSpan Elapsed, TimeSpan Cpu)> Rebuild()
         {
-            handled += n;
-            batches++;
+            var pushesBefore = notifier.Pushes;
+            var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            await views.ClearAsync(cancellationToken);
+            await checkpoints.SaveAsync(projector.Subscription, "0", cancellationToken);
+            long handled = 0;
+            var batches = 0;
+            for (int n; handled <= total && (n = await pump.RunOnceAsync(BatchSize, cancellationToken)) > 0;)
+            {
+                handled += n;
+                batches++;
+            }
+
+            return (handled, batches, notifier.Pushes - pushesBefore, clock.Elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart);
         }
 
-        clock.Stop();
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart;
-        Console.WriteLine($"     {cpu.TotalMicroseconds / Math.Max(1, handled):0.0} µs of CPU per event ({cpu.TotalSeconds / clock.Elapsed.TotalSeconds:0.00} cores busy)");
-        var rate = handled / clock.Elapsed.TotalSeconds;
+        var cold = await Rebuild();
+        var warm = await Rebuild();
+        Console.WriteLine($"     {warm.Cpu.TotalMicroseconds / Math.Max(1, warm.Events):0.0} µs of CPU per event ({warm.Cpu.TotalSeconds / warm.Elapsed.TotalSeconds:0.00} cores busy)");
+        var rate = warm.Events / warm.Elapsed.TotalSeconds;
         report.Add(new ResultRow(
             Part,
-            $"rebuild all views from {Format.Count(handled)} events (batches of {Format.Count(BatchSize)})",
-            $"{Format.Rate(rate, "events")} ({Format.Seconds(clock.Elapsed)}; {Format.Count(batches)} batches, {Format.Count(notifier.Pushes)} view writes)",
+            $"rebuild all views from {Format.Count(warm.Events)} events (batches of {Format.Count(BatchSize)})",
+            $"{Format.Rate(rate, "events")} ({Format.Seconds(warm.Elapsed)}, {Format.Count(warm.Batches)} batches, {Format.Count(warm.ViewWrites)} view writes; first run in the process {Format.Rate(cold.Events / cold.Elapsed.TotalSeconds, "events")})",
             "> 500,000 events/s",
             rate > 500_000));
     }
