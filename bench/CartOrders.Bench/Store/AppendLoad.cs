@@ -78,8 +78,11 @@ internal static class AppendLoad
 
         using var commits = new CommitMeter();
         var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+        var sysAtStart = Process.GetCurrentProcess().PrivilegedProcessorTime;
         var results = await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(() => Writer(w), cancellationToken)));
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart;
+        var sys = Process.GetCurrentProcess().PrivilegedProcessorTime - sysAtStart;
+        Console.WriteLine($"     kernel share of CPU {sys / cpu:P0}");
         var total = results.Sum(r => r.Count);
         var elapsed = TimeSpan.FromSeconds((double)(Stopwatch.GetTimestamp() - start) / Stopwatch.Frequency);
 
