@@ -14,6 +14,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
     private const int MaxIdleReaders = 16;
 
     private readonly string _readConnectionString;
+    private readonly WalCheckpointer _checkpointer;
     private readonly System.Collections.Concurrent.ConcurrentBag<ReadSession> _idleReaders = [];
     private volatile bool _disposed;
 
@@ -27,18 +28,27 @@ public sealed class SqliteDatabase : IAsyncDisposable
         var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 };
         var writeConnection = new SqliteConnection(builder.ToString());
         writeConnection.Open();
+        var synchronous = settings.Durability == SqliteDurability.Full ? "FULL" : "NORMAL";
         Pragma(writeConnection, "journal_mode=WAL");
-        Pragma(writeConnection, settings.Durability == SqliteDurability.Full ? "synchronous=FULL" : "synchronous=NORMAL");
+        Pragma(writeConnection, "synchronous=" + synchronous);
         Pragma(writeConnection, "busy_timeout=30000");
+
+        // Checkpoints run on their own thread (WalCheckpointer), never inside a commit.
+        Pragma(writeConnection, "wal_autocheckpoint=0");
         using (var create = writeConnection.CreateCommand())
         {
             create.CommandText = Schema.Create;
             create.ExecuteNonQuery();
         }
 
+        _checkpointer = new WalCheckpointer(builder.ToString(), synchronous, logger);
         builder.Mode = SqliteOpenMode.ReadOnly;
         _readConnectionString = builder.ToString();
-        Writer = new SqliteWriter(writeConnection, logger, Signal.Signal);
+        Writer = new SqliteWriter(writeConnection, logger, () =>
+        {
+            _checkpointer.Committed();
+            Signal.Signal();
+        });
     }
 
     public string FilePath { get; }
@@ -80,6 +90,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
         }
 
         await Writer.DisposeAsync();
+        _checkpointer.Dispose();
     }
 
     /// <summary>
