@@ -23,23 +23,32 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
         }
 
         var next = request.ExpectedVersion;
-        if (request.Events.Count > 0)
+        foreach (var e in request.Events)
         {
-            next += request.Events.Count;
-            MoveStream(statements, request.StreamId, request.ExpectedVersion, next);
-            var version = request.ExpectedVersion;
-            foreach (var e in request.Events)
+            (string, object?)[] row =
+            [
+                ("$s", request.StreamId),
+                ("$v", ++next),
+                ("$id", e.EventId.ToByteArray()),
+                ("$t", e.Type),
+                ("$d", Blob(e.Data)),
+                ("$u", e.Metadata.UserId),
+                ("$at", e.Metadata.OccurredAt.Ticks()),
+                ("$c", e.Metadata.CorrelationId),
+            ];
+            if (next > request.ExpectedVersion + 1)
             {
-                statements.Execute(
-                    $"INSERT INTO events ({EventColumns}) VALUES ($s, $v, $id, $t, $d, $u, $at, $c)",
-                    ("$s", request.StreamId),
-                    ("$v", ++version),
-                    ("$id", e.EventId.ToByteArray()),
-                    ("$t", e.Type),
-                    ("$d", Blob(e.Data)),
-                    ("$u", e.Metadata.UserId),
-                    ("$at", e.Metadata.OccurredAt.Ticks()),
-                    ("$c", e.Metadata.CorrelationId));
+                statements.Execute($"INSERT INTO events ({EventColumns}) VALUES ($s, $v, $id, $t, $d, $u, $at, $c)", row);
+                continue;
+            }
+
+            // The first event's insert is also the optimistic check: it happens only while the
+            // stream is at the expected version. The unique (stream_id, version) index answers
+            // that in one seek, so no separate table of stream versions is kept up to date.
+            if (statements.Execute($"INSERT INTO events ({EventColumns}) SELECT $s, $v, $id, $t, $d, $u, $at, $c WHERE $v - 1 = (SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $s)", row) == 0)
+            {
+                var actual = (long)statements.Scalar("SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $s", ("$s", request.StreamId))!;
+                throw new WrongExpectedVersionException(request.StreamId, request.ExpectedVersion, actual);
             }
         }
 
@@ -70,22 +79,6 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
         }
 
         return new AppendResult(next);
-    }
-
-    /// <summary>
-    /// The optimistic check and the stream's new version in one statement for a stream that
-    /// exists; a new stream is inserted, and any miss is reported with the version found.
-    /// </summary>
-    private static void MoveStream(StatementCache statements, string streamId, long expected, long next)
-    {
-        var moved = expected == 0
-            ? statements.Execute("INSERT INTO streams (stream_id, version) VALUES ($s, $next) ON CONFLICT (stream_id) DO NOTHING", ("$s", streamId), ("$next", next))
-            : statements.Execute("UPDATE streams SET version = $next WHERE stream_id = $s AND version = $expected", ("$s", streamId), ("$next", next), ("$expected", expected));
-        if (moved == 0)
-        {
-            var actual = statements.Scalar("SELECT version FROM streams WHERE stream_id = $s", ("$s", streamId)) is long v ? v : 0;
-            throw new WrongExpectedVersionException(streamId, expected, actual);
-        }
     }
 
     /// <summary>The payload as the byte[] SQLite binds, without a copy when it already is one.</summary>
