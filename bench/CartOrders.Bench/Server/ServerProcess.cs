@@ -48,6 +48,7 @@ internal sealed class ServerProcess : IDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["Sqlite__Path"] = folder.File("bench.db");
+        info.Environment["DataFolder"] = folder.File("data");
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
         foreach (var (name, value) in ServerSettings)
