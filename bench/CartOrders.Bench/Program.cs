@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using CartOrders.Bench;
 using CartOrders.Bench.Rebuild;
 using CartOrders.Bench.Server;
@@ -11,12 +12,18 @@ if (options is null)
     return 2;
 }
 
+// Ctrl+C, SIGTERM and SIGHUP stop the run the orderly way: the loads see the token, and each
+// part's finally undoes what it started (PostgreSQL, the server, temp folders).
 using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+void Stop(PosixSignalContext signal)
 {
-    e.Cancel = true;
+    signal.Cancel = true;
     stop.Cancel();
-};
+}
+
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+using var onHangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
 
 var machine = Machine.Describe(options.RepositoryRoot);
 Console.WriteLine($"CartOrders bench: {options.Part}, {options.Duration.TotalSeconds:0} s per load{(options.Quick ? ", quick sizes" : string.Empty)}");
@@ -43,7 +50,12 @@ foreach (var (name, run) in parts.Where(p => options.Part is "all" || options.Pa
     {
         await run(options, report, stop.Token);
     }
-    catch (Exception error) when (error is not OperationCanceledException || !stop.IsCancellationRequested)
+    catch (OperationCanceledException) when (stop.IsCancellationRequested)
+    {
+        report.Note($"The run was stopped during part {name}.");
+        failed = true;
+    }
+    catch (Exception error)
     {
         // One part failing (a server that does not start, say) does not cost the others.
         Console.Error.WriteLine($"part {name} failed: {error}");

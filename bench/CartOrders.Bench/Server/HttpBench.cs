@@ -20,7 +20,11 @@ internal static class HttpBench
         var warmup = TimeSpan.FromSeconds(3);
 
         Console.WriteLine($"   {Clients} clients, closed loop, {options.Duration.TotalSeconds:0} s after {warmup.TotalSeconds:0} s warm-up");
+        var serverCpu = server.CpuTime();
+        var benchCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var max = await load.ClosedLoopAsync(Clients, warmup, options.Duration, null, cancellationToken);
+        var share = options.Duration / (warmup + options.Duration);
+        Console.WriteLine($"     CPU per command: server {(server.CpuTime() - serverCpu).TotalMicroseconds * share / Math.Max(1, max.Ok):0} µs, load generator {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - benchCpu).TotalMicroseconds * share / Math.Max(1, max.Ok):0} µs");
         report.Add(new ResultRow(Part, $"add item, {Clients} concurrent clients (most it serves)", max.Describe(), "≥ 5,000 commands/s", max.PerSecond >= 5_000 && max.Failed == 0));
 
         Console.WriteLine($"   1,000 commands/s, open loop, {options.Duration.TotalSeconds:0} s");

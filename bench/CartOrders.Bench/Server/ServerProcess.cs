@@ -99,6 +99,16 @@ internal sealed class ServerProcess : IDisposable
         return 0;
     }
 
+    /// <summary>CPU time the server has used (user and kernel), from /proc/&lt;pid&gt;/stat.</summary>
+    public TimeSpan CpuTime()
+    {
+        // Fields 14 and 15 (utime, stime) in clock ticks, after the parenthesized command name.
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / 100.0);
+    }
+
     public bool HasExited => _process.HasExited;
 
     public string LogTail(int lines = 30)
