@@ -33,8 +33,10 @@ public sealed class SqliteDatabase : IAsyncDisposable
         Pragma(writeConnection, "synchronous=" + synchronous);
         Pragma(writeConnection, "busy_timeout=30000");
 
-        // Checkpoints run on their own thread (WalCheckpointer), never inside a commit.
-        Pragma(writeConnection, "wal_autocheckpoint=0");
+        // SQLite's automatic checkpoint stays on: only a checkpoint by the writer itself lets the
+        // WAL start over under a steady write load. WalCheckpointer does the bulk of the copying
+        // on its own thread, so what is left for the writer's commit is small.
+        Pragma(writeConnection, "wal_autocheckpoint=8000");
         using (var create = writeConnection.CreateCommand())
         {
             create.CommandText = Schema.Create;

@@ -4,16 +4,19 @@ using Microsoft.Extensions.Logging;
 namespace CartOrders.Storage.Sqlite;
 
 /// <summary>
-/// Copies the WAL back into the database file on a thread and connection of its own. SQLite's
-/// automatic checkpoint would run inside the commit that crosses its threshold, stalling that
-/// commit (and every write waiting on it) for the copy and an fsync of the database file; here
-/// the writer's connection has it turned off and commits only ever append to the WAL.
+/// Copies the WAL back into the database file on a thread and connection of its own, a few
+/// milliseconds behind the writer. SQLite's automatic checkpoint runs inside the commit that
+/// crosses its threshold, stalling that commit (and every write waiting on it) for the copy and
+/// an fsync of the database file. It cannot simply be turned off: under a steady write load only
+/// a checkpoint by the writer itself leaves the WAL fully copied when its next transaction
+/// begins, which is when SQLite starts the WAL over (else it grows without end). So both run:
+/// this thread copies nearly everything, and the writer's own checkpoint finds little left.
 /// PASSIVE checkpoints never block the writer or readers. Durability is unchanged: a commit is
 /// durable once its WAL frames are synced, whether or not they have been checkpointed.
 /// </summary>
 internal sealed partial class WalCheckpointer : IDisposable
 {
-    private static readonly TimeSpan s_interval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan s_interval = TimeSpan.FromMilliseconds(10);
 
     private readonly SqliteConnection _connection;
     private readonly ILogger _logger;
