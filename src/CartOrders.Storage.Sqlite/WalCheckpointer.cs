@@ -16,7 +16,7 @@ namespace CartOrders.Storage.Sqlite;
 /// </summary>
 internal sealed partial class WalCheckpointer : IDisposable
 {
-    private static readonly TimeSpan s_interval = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan s_interval = TimeSpan.FromMilliseconds(25);
 
     private readonly SqliteConnection _connection;
     private readonly ILogger _logger;

@@ -14,6 +14,7 @@ internal sealed class ServerProcess : IDisposable
     private readonly Process _process;
     private readonly TempFolder _folder;
     private readonly StreamWriter _log;
+    private readonly Watchdog _watchdog;
 
     private ServerProcess(Process process, TempFolder folder, StreamWriter log, Uri baseAddress)
     {
@@ -22,6 +23,7 @@ internal sealed class ServerProcess : IDisposable
         _log = log;
         BaseAddress = baseAddress;
         Cleanup.Register(this);
+        _watchdog = Watchdog.Guard(string.Create(CultureInfo.InvariantCulture, $"kill -9 {process.Id} 2>/dev/null; rm -rf '{folder.Path}'"));
     }
 
     public Uri BaseAddress { get; }
@@ -128,6 +130,7 @@ internal sealed class ServerProcess : IDisposable
     public void Dispose()
     {
         Cleanup.Unregister(this);
+        _watchdog.Dispose();
         try
         {
             if (!_process.HasExited)

@@ -15,6 +15,7 @@ internal sealed class PostgresServer : IDisposable
     private readonly string _bin;
     private readonly bool _asPostgresUser;
     private bool _started;
+    private Watchdog? _watchdog;
 
     private PostgresServer(string bin)
     {
@@ -61,6 +62,8 @@ internal sealed class PostgresServer : IDisposable
             await RunAsync("chown", ["-R", "postgres:postgres", _folder.Path], cancellationToken);
         }
 
+        var pgCtl = (_asPostgresUser ? "runuser -u postgres -- " : string.Empty) + Path.Combine(_bin, "pg_ctl");
+        _watchdog = Watchdog.Guard($"{pgCtl} -D '{Data}' -m immediate stop >/dev/null 2>&1; rm -rf '{_folder.Path}'");
         await RunPgAsync("initdb", ["-D", Data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"], cancellationToken);
         var settings = string.Create(CultureInfo.InvariantCulture, $"-c listen_addresses=127.0.0.1 -c port={Port} -c unix_socket_directories={_folder.Path}");
         _started = true;
@@ -71,6 +74,7 @@ internal sealed class PostgresServer : IDisposable
     public void Dispose()
     {
         Cleanup.Unregister(this);
+        _watchdog?.Dispose();
         if (_started)
         {
             _started = false;
