@@ -100,6 +100,29 @@ internal sealed class ApiClient : IDisposable
         return new CommandAnswer(response.StatusCode, version, answeredAt);
     }
 
+    /// <summary>
+    /// Waits until the projector has caught up (<c>projectionLag</c> of <c>GET /api/health</c> is 0),
+    /// so a measurement does not pay for the previous load's backlog. Gives up after the timeout.
+    /// </summary>
+    public async Task<long> WaitForProjectionAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        long lag;
+        do
+        {
+            using var response = await _http.GetAsync(new Uri("/api/health", UriKind.Relative), cancellationToken);
+            using var body = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(cancellationToken));
+            lag = body.RootElement.TryGetProperty("projectionLag", out var value) ? value.GetInt64() : 0;
+            if (lag > 0)
+            {
+                await Task.Delay(200, cancellationToken);
+            }
+        }
+        while (lag > 0 && clock.Elapsed < timeout);
+
+        return lag;
+    }
+
     public void Dispose() => _http.Dispose();
 
     private static HttpRequestMessage Request(HttpMethod method, string path, BenchUser user, byte[] body)

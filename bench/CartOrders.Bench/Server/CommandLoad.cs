@@ -22,6 +22,18 @@ internal sealed class CommandLoad(ApiClient api, IReadOnlyList<(BenchUser User, 
     private const long MaxCommands = 2_000_000;
     private readonly int[] _sent = new int[targets.Count];
 
+    /// <summary>
+    /// A fresh server compiles its hot paths for the first ten seconds or so of load (tiered JIT);
+    /// a server that has been running would not, so every server part runs this before measuring.
+    /// </summary>
+    public static TimeSpan WarmUp(BenchOptions options) => TimeSpan.FromSeconds(options.Quick ? 3 : 10);
+
+    public Task WarmUpAsync(BenchOptions options, CancellationToken cancellationToken)
+    {
+        Console.WriteLine($"   warming the server up: {WarmUp(options).TotalSeconds:0} s of commands from 32 clients");
+        return ClosedLoopAsync(32, TimeSpan.Zero, WarmUp(options), null, cancellationToken);
+    }
+
     /// <summary>Closed loop: each client sends a command, waits for the answer, sends the next.</summary>
     public async Task<LoadResult> ClosedLoopAsync(int clients, TimeSpan warmup, TimeSpan duration, Action? sample, CancellationToken cancellationToken)
     {
