@@ -38,6 +38,20 @@ internal sealed record Machine(int Cores, long MemoryBytes, string Cpu, string D
         return $"{mount[0]} ({kind}, {mount[2]}, rotational flag {rotational})";
     }
 
+    /// <summary>The server DLL and the commit of the repository it was built from.</summary>
+    public static string DescribeBuild(string dll)
+    {
+        for (var dir = new FileInfo(dll).Directory; dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CartOrders.sln")))
+            {
+                return $"`{dll}`, built from {dir.FullName} at commit `{GitCommit(dir.FullName)}`";
+            }
+        }
+
+        return $"`{dll}`";
+    }
+
     private static string GitCommit(string root)
     {
         try

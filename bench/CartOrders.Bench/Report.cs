@@ -12,6 +12,9 @@ internal sealed class Report
     private readonly List<ResultRow> _rows = [];
     private readonly List<string> _notes = [];
 
+    /// <summary>Which server build the server parts ran against, when they ran.</summary>
+    public string? ServerBuild { get; set; }
+
     public void Add(ResultRow row)
     {
         _rows.Add(row);
@@ -31,6 +34,12 @@ internal sealed class Report
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine.Describe()}.");
         md.AppendLine();
+        if (ServerBuild is not null)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"Server: {ServerBuild}.");
+            md.AppendLine();
+        }
+
         md.AppendLine("| part | measurement | result | target | met |");
         md.AppendLine("| --- | --- | --- | --- | --- |");
         foreach (var r in _rows)

@@ -18,6 +18,7 @@ internal static class HttpBench
     {
         Console.WriteLine("== part 2: add-item commands over HTTP through the local server");
         using var server = await ServerProcess.StartAsync(options.ServerDll, cancellationToken);
+        report.ServerBuild ??= Machine.DescribeBuild(options.ServerDll);
         using var api = new ApiClient(server.BaseAddress, connections: 512);
         var load = new CommandLoad(api, await Fleet.CreateAsync(api, "http", users: 500, cartsPerUser: 2, cancellationToken));
         await load.WarmUpAsync(options, cancellationToken);

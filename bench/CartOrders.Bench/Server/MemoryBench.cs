@@ -13,6 +13,7 @@ internal static class MemoryBench
     {
         Console.WriteLine("== part 5: server working set");
         using var server = await ServerProcess.StartAsync(options.ServerDll, cancellationToken);
+        report.ServerBuild ??= Machine.DescribeBuild(options.ServerDll);
         using var api = new ApiClient(server.BaseAddress, connections: 512);
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
         report.Add(new ResultRow(Part, "server working set, idle after start-up", Format.Mb(server.WorkingSetBytes())));

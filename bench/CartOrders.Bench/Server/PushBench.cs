@@ -20,6 +20,7 @@ internal static class PushBench
     {
         Console.WriteLine("== part 3: command answer to cartUpdated on a second SignalR client");
         using var server = await ServerProcess.StartAsync(options.ServerDll, cancellationToken);
+        report.ServerBuild ??= Machine.DescribeBuild(options.ServerDll);
         using var api = new ApiClient(server.BaseAddress, connections: 512);
         var load = new CommandLoad(api, await Fleet.CreateAsync(api, "push-load", users: 500, cartsPerUser: 2, cancellationToken));
         var probes = new List<Probe>();
