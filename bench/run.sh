@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures CartOrders on this machine, side by side with Marten on PostgreSQL 15, and prints
 # one markdown table. Usage: bench/run.sh [part] [options]   (default: all; see --help)
-#   bench/run.sh                 every part, 15 s per load (about 10 minutes)
+#   bench/run.sh                 every part, 15 s per load (about 5 minutes)
 #   bench/run.sh store --quick   one part, small sizes, 3 s per load
 # The table is also written to bench/results/latest.md; a full run (all, no --quick) also
 # puts it into docs/performance.md between its bench:results markers.
