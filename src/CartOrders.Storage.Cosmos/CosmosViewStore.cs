@@ -1,0 +1,120 @@
+using System.Net;
+using CartOrders.Application.Ports;
+using Microsoft.Azure.Cosmos;
+
+namespace CartOrders.Storage.Cosmos;
+
+/// <summary>
+/// Views in the views container, one logical partition per view (<c>pk</c> = id = "kind-viewId").
+/// Reading one view is a point read. A write is a read plus a create or an ETag-guarded replace, so
+/// versions never go back even with several projectors racing. Lists are the one place that queries
+/// across partitions (members and kind are indexed): that is the list path, never the command path.
+/// </summary>
+internal sealed class CosmosViewStore(CosmosDatabase database, CosmosRequests requests) : IViewStore
+{
+    private const int MaxWriteAttempts = 10;
+
+    public async Task<ViewDocument?> GetAsync(string kind, string id, CancellationToken cancellationToken = default)
+    {
+        var found = await ReadAsync(kind, id, cancellationToken);
+        return found?.Item.ToDocument();
+    }
+
+    public async Task<bool> UpsertAsync(ViewDocument document, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var item = ViewItem.From(document);
+        var partition = new PartitionKey(item.Pk);
+        for (var attempt = 1; attempt <= MaxWriteAttempts; attempt++)
+        {
+            var current = await ReadAsync(document.Kind, document.Id, cancellationToken);
+            if (current is { Item.Version: var stored } && stored >= document.Version)
+            {
+                return false;
+            }
+
+            using var content = new MemoryStream(CosmosJson.Serialize(item));
+            using var response = current is { } existing
+                ? await requests.RunAsync(
+                    "replace-view",
+                    database.Views.Id,
+                    () => database.Views.ReplaceItemStreamAsync(content, item.Id, partition, new ItemRequestOptions { IfMatchEtag = existing.ETag }, cancellationToken),
+                    CosmosRequests.Outcome)
+                : await requests.RunAsync(
+                    "create-view",
+                    database.Views.Id,
+                    () => database.Views.CreateItemStreamAsync(content, partition, cancellationToken: cancellationToken),
+                    CosmosRequests.Outcome);
+            if (response.IsSuccessStatusCode)
+            {
+                return true;
+            }
+
+            // Another writer got there first (created it, replaced it, or a rebuild removed it): look again.
+            if (response.StatusCode is not (HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound))
+            {
+                response.EnsureSuccessStatusCode();
+            }
+        }
+
+        throw new InvalidOperationException($"The {document.Kind} view '{document.Id}' changed under {MaxWriteAttempts} write attempts in a row.");
+    }
+
+    public async Task<IReadOnlyList<ViewDocument>> ListForMemberAsync(string kind, string userId, CancellationToken cancellationToken = default)
+    {
+        await database.ReadyAsync(cancellationToken);
+        var query = new QueryDefinition("SELECT * FROM c WHERE ARRAY_CONTAINS(c.members, @user) AND c.kind = @kind ORDER BY c.updatedAt DESC")
+            .WithParameter("@user", userId)
+            .WithParameter("@kind", kind);
+        var documents = new List<ViewDocument>();
+        using var iterator = database.Views.GetItemQueryIterator<ViewItem>(query);
+        while (iterator.HasMoreResults)
+        {
+            var page = await requests.RunAsync(
+                "list-views", database.Views.Id, () => iterator.ReadNextAsync(cancellationToken), r => new RequestOutcome(r.StatusCode, r.RequestCharge));
+            documents.AddRange(page.Select(v => v.ToDocument()));
+        }
+
+        return documents;
+    }
+
+    public async Task ClearAsync(CancellationToken cancellationToken = default)
+    {
+        await database.ReadyAsync(cancellationToken);
+        using var iterator = database.Views.GetItemQueryIterator<ViewKey>(new QueryDefinition("SELECT c.id, c.pk FROM c"));
+        while (iterator.HasMoreResults)
+        {
+            var page = await requests.RunAsync(
+                "list-views", database.Views.Id, () => iterator.ReadNextAsync(cancellationToken), r => new RequestOutcome(r.StatusCode, r.RequestCharge));
+            foreach (var key in page)
+            {
+                using var deleted = await requests.RunAsync(
+                    "delete-view",
+                    database.Views.Id,
+                    () => database.Views.DeleteItemStreamAsync(key.Id, new PartitionKey(key.Pk), cancellationToken: cancellationToken),
+                    CosmosRequests.Outcome);
+                if (deleted.StatusCode != HttpStatusCode.NotFound)
+                {
+                    deleted.EnsureSuccessStatusCode();
+                }
+            }
+        }
+    }
+
+    private async Task<(ViewItem Item, string ETag)?> ReadAsync(string kind, string id, CancellationToken cancellationToken)
+    {
+        // "kind-id" must name one view only, so a kind never contains the separator.
+        ArgumentException.ThrowIfNullOrEmpty(kind);
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        if (kind.Contains('-', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"A view kind cannot contain '-': '{kind}'.", nameof(kind));
+        }
+
+        await database.ReadyAsync(cancellationToken);
+        var key = ViewItem.IdOf(kind, id);
+        return await requests.ReadItemAsync<ViewItem>(database.Views, key, new PartitionKey(key), "read-view", cancellationToken);
+    }
+
+    private sealed record ViewKey(string Id, string Pk);
+}

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Net;
+using CartOrders.Application.Ports;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CartOrders.Storage.Cosmos.Tests;
+
+public sealed class CosmosRequestsTests
+{
+    private readonly CosmosRequests _requests = new(NullLogger<CosmosRequests>.Instance);
+
+    [Fact]
+    public async Task A_429_that_outlived_the_sdks_retries_is_a_busy_store_with_the_services_retry_after()
+    {
+        var throttled = new CosmosException("Request rate is large", HttpStatusCode.TooManyRequests, 3200, "activity", 2.5);
+        throttled.Headers["x-ms-retry-after-ms"] = "1500";
+
+        var busy = await Assert.ThrowsAsync<StoreBusyException>(
+            () => _requests.RunAsync<ResponseMessage>("append", "events", () => throw throttled, CosmosRequests.Outcome));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), busy.RetryAfter);
+        Assert.Same(throttled, busy.InnerException);
+    }
+
+    [Fact]
+    public async Task A_throttled_stream_response_is_a_busy_store_too()
+    {
+        var response = new ResponseMessage(HttpStatusCode.TooManyRequests, null, "throttled");
+        response.Headers["x-ms-retry-after-ms"] = "2000";
+
+        var busy = await Assert.ThrowsAsync<StoreBusyException>(
+            () => _requests.RunAsync("read-tip", "events", () => Task.FromResult(response), CosmosRequests.Outcome));
+
+        Assert.Equal(TimeSpan.FromSeconds(2), busy.RetryAfter);
+    }
+
+    [Fact]
+    public async Task A_throttle_without_a_retry_after_suggests_one_second()
+    {
+        var throttled = new CosmosException("Request rate is large", HttpStatusCode.TooManyRequests, 0, "activity", 0);
+
+        var busy = await Assert.ThrowsAsync<StoreBusyException>(
+            () => _requests.RunAsync<ResponseMessage>("append", "events", () => throw throttled, CosmosRequests.Outcome));
+
+        Assert.Equal(TimeSpan.FromSeconds(1), busy.RetryAfter);
+    }
+
+    [Fact]
+    public async Task Other_failures_pass_through_unchanged()
+    {
+        var conflict = new CosmosException("Conflict", HttpStatusCode.Conflict, 0, "activity", 1);
+
+        var thrown = await Assert.ThrowsAsync<CosmosException>(
+            () => _requests.RunAsync<ResponseMessage>("save", "leases", () => throw conflict, CosmosRequests.Outcome));
+
+        Assert.Same(conflict, thrown);
+    }
+
+    [Fact]
+    public async Task Every_request_records_its_charge_and_duration_tagged_by_operation_container_and_status_and_adds_the_charge_to_the_activity()
+    {
+        var operation = "test-" + Guid.NewGuid().ToString("N");
+        var measured = new List<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "CartOrders" && instrument.Name.StartsWith("cartorders.cosmos.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+        {
+            var map = new Dictionary<string, object?>();
+            foreach (var tag in tags)
+            {
+                map[tag.Key] = tag.Value;
+            }
+
+            if (Equals(map.GetValueOrDefault("operation"), operation))
+            {
+                lock (measured)
+                {
+                    measured.Add((instrument.Name, value, map));
+                }
+            }
+        });
+        listener.Start();
+        using var activity = new Activity("command").Start();
+
+        foreach (var charge in new[] { "5.25", "1" })
+        {
+            var response = new ResponseMessage(HttpStatusCode.OK);
+            response.Headers["x-ms-request-charge"] = charge;
+            using var answered = await _requests.RunAsync(operation, "events", () => Task.FromResult(response), CosmosRequests.Outcome);
+        }
+
+        var charges = measured.Where(m => m.Instrument == "cartorders.cosmos.request_charge").ToList();
+        Assert.Equal([5.25, 1], charges.Select(m => m.Value));
+        Assert.All(charges, m => Assert.Equal(("events", (object?)200), ((string)m.Tags["container"]!, m.Tags["status"])));
+        Assert.Equal(2, measured.Count(m => m.Instrument == "cartorders.cosmos.duration"));
+        Assert.Equal(6.25, activity.GetTagItem(CosmosRequests.RequestChargeTag));
+    }
+}

@@ -1,0 +1,184 @@
+using System.Net.Security;
+using System.Text.Json;
+using CartOrders.Application.Ports;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace CartOrders.Storage.Cosmos.Tests;
+
+public sealed class CosmosStoreOptionsTests
+{
+    private const string EmulatorKey = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
+    private const string Emulator = "AccountEndpoint=https://localhost:8081/;AccountKey=" + EmulatorKey + ";DisableServerCertificateValidation=True";
+    private const string Account = "AccountEndpoint=https://contoso.documents.azure.com:443/;AccountKey=" + EmulatorKey + ";";
+
+    [Fact]
+    public void Neither_a_connection_string_nor_an_endpoint_is_refused_naming_both_keys()
+    {
+        var failure = Validate(new CosmosStoreOptions());
+
+        Assert.Contains("Cosmos:ConnectionString", failure, StringComparison.Ordinal);
+        Assert.Contains("Cosmos:AccountEndpoint", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Both_a_connection_string_and_an_endpoint_is_refused()
+    {
+        var failure = Validate(new CosmosStoreOptions { ConnectionString = Account, AccountEndpoint = "https://contoso.documents.azure.com:443/" });
+
+        Assert.Contains("only one of Cosmos:ConnectionString and Cosmos:AccountEndpoint", failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("AccountKey=abc", "AccountEndpoint")]
+    [InlineData("AccountEndpoint=https://localhost:8081/", "AccountKey")]
+    [InlineData("AccountEndpoint=not a url;AccountKey=abc", "AccountEndpoint")]
+    [InlineData("AccountEndpoint=https://localhost:8081/;AccountKey=abc;DisableServerCertificateValidation=maybe", "True or False")]
+    public void A_connection_string_without_what_it_needs_is_refused_with_the_missing_part_named(string connectionString, string named)
+    {
+        Assert.Contains(named, Validate(new CosmosStoreOptions { ConnectionString = connectionString }), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Other_bad_settings_are_refused_each_with_its_key()
+    {
+        var failure = Validate(new CosmosStoreOptions
+        {
+            AccountEndpoint = "contoso",
+            DatabaseName = "a/b",
+            ViewsContainer = "events",
+            IdempotencyTtl = TimeSpan.Zero,
+            FeedPollInterval = TimeSpan.Zero,
+            MaxRetryAttemptsOnRateLimitedRequests = -1,
+        });
+
+        foreach (var key in new[] { "Cosmos:AccountEndpoint", "Cosmos:DatabaseName", "three different containers", "Cosmos:IdempotencyTtl", "Cosmos:FeedPollInterval", "Cosmos:MaxRetryAttemptsOnRateLimitedRequests" })
+        {
+            Assert.Contains(key, failure, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_defaults_with_an_endpoint_are_valid()
+    {
+        var options = new CosmosStoreOptions { AccountEndpoint = "https://contoso.documents.azure.com:443/" };
+
+        Assert.True(new CosmosStoreOptionsValidator().Validate(null, options).Succeeded);
+        Assert.Equal(("cartorders", true, "events", "views", "leases", TimeSpan.FromHours(24)), (options.DatabaseName, options.CreateIfNotExists, options.EventsContainer, options.ViewsContainer, options.LeasesContainer, options.IdempotencyTtl));
+    }
+
+    [Fact]
+    public void The_emulators_connection_string_selects_gateway_mode_the_given_endpoint_only_and_accepts_its_certificate()
+    {
+        var options = new CosmosStoreOptions { ConnectionString = Emulator };
+
+        var connection = CosmosConnection.From(options);
+        var client = connection.ClientOptions(options);
+
+        Assert.True(connection.Emulator);
+        Assert.Equal(EmulatorKey, connection.AccountKey);
+        Assert.Equal(ConnectionMode.Gateway, client.ConnectionMode);
+        Assert.True(client.LimitToEndpoint);
+        Assert.NotNull(client.HttpClientFactory);
+        Assert.Null(client.ServerCertificateCustomValidationCallback);
+        using var handler = CosmosConnection.CreateEmulatorHandler();
+        Assert.True(handler.ServerCertificateCustomValidationCallback!(new HttpRequestMessage(), null, null, SslPolicyErrors.RemoteCertificateChainErrors));
+    }
+
+    [Fact]
+    public void An_account_connection_string_uses_direct_mode_and_the_platforms_certificate_checks()
+    {
+        var options = new CosmosStoreOptions { ConnectionString = Account };
+
+        var connection = CosmosConnection.From(options);
+        var client = connection.ClientOptions(options);
+
+        Assert.False(connection.Emulator);
+        Assert.Equal(ConnectionMode.Direct, client.ConnectionMode);
+        Assert.False(client.LimitToEndpoint);
+        Assert.Null(client.HttpClientFactory);
+        Assert.Equal(ConnectionMode.Gateway, connection.ClientOptions(new CosmosStoreOptions { ConnectionString = Account, ConnectionMode = ConnectionMode.Gateway }).ConnectionMode);
+    }
+
+    [Fact]
+    public void The_emulator_flag_overrides_the_detection_either_way()
+    {
+        Assert.False(CosmosConnection.From(new CosmosStoreOptions { ConnectionString = Emulator, Emulator = false }).Emulator);
+        Assert.True(CosmosConnection.From(new CosmosStoreOptions { ConnectionString = Account, Emulator = true }).Emulator);
+    }
+
+    [Theory]
+    [InlineData(Emulator, null)]
+    [InlineData(Account, null)]
+    [InlineData(null, "https://contoso.documents.azure.com:443/")]
+    public void The_sdk_accepts_the_client_options_for_each_way_in(string? connectionString, string? endpoint)
+    {
+        var options = new CosmosStoreOptions { ConnectionString = connectionString, AccountEndpoint = endpoint };
+
+        // Building a client does no I/O: it validates the options and connects lazily.
+        using var client = CosmosConnection.From(options).CreateClient(options);
+
+        Assert.Equal(new Uri(connectionString is null ? endpoint! : connectionString.Split(';')[0]["AccountEndpoint=".Length..]), client.Endpoint);
+    }
+
+    [Fact]
+    public void An_endpoint_signs_in_with_entra_id_and_never_shows_a_key()
+    {
+        var connection = CosmosConnection.From(new CosmosStoreOptions { AccountEndpoint = "https://contoso.documents.azure.com:443/" });
+
+        Assert.Null(connection.AccountKey);
+        Assert.Contains("Entra ID", connection.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(EmulatorKey, CosmosConnection.From(new CosmosStoreOptions { ConnectionString = Account }).ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_sdk_gets_our_throttling_retry_budget_and_camel_case_system_text_json()
+    {
+        var options = new CosmosStoreOptions { ConnectionString = Account, MaxRetryAttemptsOnRateLimitedRequests = 3, MaxRetryWaitTimeOnRateLimitedRequests = TimeSpan.FromSeconds(4) };
+
+        var client = CosmosConnection.From(options).ClientOptions(options);
+
+        Assert.Equal(3, client.MaxRetryAttemptsOnRateLimitedRequests);
+        Assert.Equal(TimeSpan.FromSeconds(4), client.MaxRetryWaitTimeOnRateLimitedRequests);
+        Assert.Equal(JsonNamingPolicy.CamelCase, client.UseSystemTextJsonSerializerWithOptions?.PropertyNamingPolicy);
+    }
+
+    [Fact]
+    public void The_cosmos_section_binds_to_the_options_and_every_port_is_registered()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Cosmos:AccountEndpoint"] = "https://contoso.documents.azure.com:443/",
+                ["Cosmos:DatabaseName"] = "shop",
+                ["Cosmos:CreateIfNotExists"] = "false",
+                ["Cosmos:EventsContainer"] = "ev",
+                ["Cosmos:IdempotencyTtl"] = "12:00:00",
+                ["Cosmos:Emulator"] = "false",
+            })
+            .Build();
+        var services = new ServiceCollection();
+
+        services.AddCosmosStore(configuration);
+
+        var bound = configuration.GetSection(CosmosStoreOptions.Section).Get<CosmosStoreOptions>()!;
+        Assert.Equal(("shop", false, "ev", TimeSpan.FromHours(12), (bool?)false), (bound.DatabaseName, bound.CreateIfNotExists, bound.EventsContainer, bound.IdempotencyTtl, bound.Emulator));
+        foreach (var port in new[] { typeof(IEventStore), typeof(IEventFeed), typeof(ICheckpointStore), typeof(IViewStore), typeof(IParkedEventStore) })
+        {
+            Assert.Contains(services, d => d.ServiceType == port && d.Lifetime == ServiceLifetime.Singleton);
+        }
+
+        Assert.Contains(services, d => d.ServiceType == typeof(IValidateOptions<CosmosStoreOptions>));
+        Assert.Contains(services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(CosmosStoreInitializer));
+    }
+
+    private static string Validate(CosmosStoreOptions options)
+    {
+        var result = new CosmosStoreOptionsValidator().Validate(null, options);
+        Assert.True(result.Failed);
+        return result.FailureMessage;
+    }
+}
