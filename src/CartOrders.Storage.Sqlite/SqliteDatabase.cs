@@ -81,6 +81,11 @@ public sealed class SqliteDatabase : IAsyncDisposable
         }
 
         _idleReaders.Add(session);
+        if (_disposed && _idleReaders.TryTake(out var late))
+        {
+            // Given back while the database was being disposed: close it rather than leave it open.
+            late.Close();
+        }
     }
 
     public async ValueTask DisposeAsync()
