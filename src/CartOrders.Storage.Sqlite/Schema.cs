@@ -17,10 +17,6 @@ internal static class Schema
             correlation_id TEXT,
             UNIQUE (stream_id, version)
         );
-        CREATE TABLE IF NOT EXISTS streams (
-            stream_id TEXT PRIMARY KEY,
-            version INTEGER NOT NULL
-        ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS snapshots (
             stream_id TEXT PRIMARY KEY,
             version INTEGER NOT NULL,

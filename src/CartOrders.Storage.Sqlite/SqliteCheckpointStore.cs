@@ -6,20 +6,16 @@ public sealed class SqliteCheckpointStore(SqliteDatabase database) : ICheckpoint
 {
     public async Task<string?> LoadAsync(string subscription, CancellationToken cancellationToken = default)
     {
-        using var connection = database.OpenRead();
-        using var query = connection.Command("SELECT checkpoint FROM checkpoints WHERE subscription = $s", ("$s", subscription));
+        using var read = database.OpenRead();
+        var query = read.Statements.Bind("SELECT checkpoint FROM checkpoints WHERE subscription = $s", ("$s", subscription));
         return await query.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     public Task SaveAsync(string subscription, string checkpoint, CancellationToken cancellationToken = default) =>
         database.Writer.WriteAsync(
-            connection =>
-            {
-                using var save = connection.Command(
-                    "INSERT INTO checkpoints (subscription, checkpoint) VALUES ($s, $c) ON CONFLICT (subscription) DO UPDATE SET checkpoint = excluded.checkpoint",
-                    ("$s", subscription),
-                    ("$c", checkpoint));
-                return save.ExecuteNonQuery();
-            },
+            statements => statements.Execute(
+                "INSERT INTO checkpoints (subscription, checkpoint) VALUES ($s, $c) ON CONFLICT (subscription) DO UPDATE SET checkpoint = excluded.checkpoint",
+                ("$s", subscription),
+                ("$c", checkpoint)),
             cancellationToken);
 }

@@ -10,7 +10,13 @@ namespace CartOrders.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteDatabase : IAsyncDisposable
 {
+    // Each idle reader keeps its page cache; a few cover the concurrency of a small server.
+    private const int MaxIdleReaders = 16;
+
     private readonly string _readConnectionString;
+    private readonly WalCheckpointer _checkpointer;
+    private readonly System.Collections.Concurrent.ConcurrentBag<ReadSession> _idleReaders = [];
+    private volatile bool _disposed;
 
     public SqliteDatabase(IOptions<SqliteStoreOptions> options, ILogger<SqliteDatabase> logger)
     {
@@ -22,18 +28,29 @@ public sealed class SqliteDatabase : IAsyncDisposable
         var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 };
         var writeConnection = new SqliteConnection(builder.ToString());
         writeConnection.Open();
+        var synchronous = settings.Durability == SqliteDurability.Full ? "FULL" : "NORMAL";
         Pragma(writeConnection, "journal_mode=WAL");
-        Pragma(writeConnection, settings.Durability == SqliteDurability.Full ? "synchronous=FULL" : "synchronous=NORMAL");
+        Pragma(writeConnection, "synchronous=" + synchronous);
         Pragma(writeConnection, "busy_timeout=30000");
+
+        // SQLite's automatic checkpoint stays on: only a checkpoint by the writer itself lets the
+        // WAL start over under a steady write load. WalCheckpointer does the bulk of the copying
+        // on its own thread, so what is left for the writer's commit is small.
+        Pragma(writeConnection, "wal_autocheckpoint=8000");
         using (var create = writeConnection.CreateCommand())
         {
             create.CommandText = Schema.Create;
             create.ExecuteNonQuery();
         }
 
+        _checkpointer = new WalCheckpointer(builder.ToString(), synchronous, logger);
         builder.Mode = SqliteOpenMode.ReadOnly;
         _readConnectionString = builder.ToString();
-        Writer = new SqliteWriter(writeConnection, logger, Signal.Signal);
+        Writer = new SqliteWriter(writeConnection, logger, () =>
+        {
+            _checkpointer.Committed();
+            Signal.Signal();
+        });
     }
 
     public string FilePath { get; }
@@ -42,14 +59,65 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     internal AppendSignal Signal { get; } = new();
 
-    internal SqliteConnection OpenRead()
+    /// <summary>A read-only connection with its prepared statements, from the pool; disposing it gives it back.</summary>
+    internal ReadSession OpenRead()
     {
+        if (_idleReaders.TryTake(out var session))
+        {
+            return session;
+        }
+
         var connection = new SqliteConnection(_readConnectionString);
         connection.Open();
-        return connection;
+        return new ReadSession(this, connection);
     }
 
-    public ValueTask DisposeAsync() => Writer.DisposeAsync();
+    private void Return(ReadSession session)
+    {
+        if (_disposed || _idleReaders.Count >= MaxIdleReaders)
+        {
+            session.Close();
+            return;
+        }
+
+        _idleReaders.Add(session);
+        if (_disposed && _idleReaders.TryTake(out var late))
+        {
+            // Given back while the database was being disposed: close it rather than leave it open.
+            late.Close();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        while (_idleReaders.TryTake(out var session))
+        {
+            session.Close();
+        }
+
+        await Writer.DisposeAsync();
+        _checkpointer.Dispose();
+    }
+
+    /// <summary>
+    /// A read connection and the statements prepared on it. Preparing costs more than running
+    /// most of our reads, so sessions (and their statements) are pooled rather than opened per read.
+    /// </summary>
+    internal sealed class ReadSession(SqliteDatabase database, SqliteConnection connection) : IDisposable
+    {
+        public StatementCache Statements { get; } = new(connection);
+
+        public SqliteConnection Connection => connection;
+
+        public void Dispose() => database.Return(this);
+
+        public void Close()
+        {
+            Statements.Dispose();
+            connection.Dispose();
+        }
+    }
 
     private static void Pragma(SqliteConnection connection, string pragma)
     {
@@ -61,18 +129,6 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
 internal static class SqliteExtensions
 {
-    public static SqliteCommand Command(this SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return command;
-    }
-
     public static long Ticks(this DateTimeOffset at) => at.UtcTicks;
 
     public static DateTimeOffset ToTime(this long ticks) => new(ticks, TimeSpan.Zero);

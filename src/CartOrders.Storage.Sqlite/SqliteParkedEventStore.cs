@@ -8,12 +8,12 @@ public sealed class SqliteParkedEventStore(SqliteDatabase database) : IParkedEve
     {
         ArgumentNullException.ThrowIfNull(events);
         return events.Count == 0 ? Task.CompletedTask : database.Writer.WriteAsync(
-            connection =>
+            statements =>
             {
                 foreach (var p in events)
                 {
                     var e = p.Event;
-                    using var insert = connection.Command(
+                    statements.Execute(
                         """
                         INSERT OR IGNORE INTO parked_events (subscription, stream_id, version, event_id, type, data, user_id, occurred_at, correlation_id, reason, parked_at)
                         VALUES ($sub, $s, $v, $id, $t, $d, $u, $at, $c, $r, $pat)
@@ -29,7 +29,6 @@ public sealed class SqliteParkedEventStore(SqliteDatabase database) : IParkedEve
                         ("$c", e.Metadata.CorrelationId),
                         ("$r", p.Reason),
                         ("$pat", p.ParkedAt.Ticks()));
-                    insert.ExecuteNonQuery();
                 }
 
                 return events.Count;
@@ -41,20 +40,17 @@ public sealed class SqliteParkedEventStore(SqliteDatabase database) : IParkedEve
     {
         ArgumentNullException.ThrowIfNull(streamIds);
         var parked = new HashSet<string>(StringComparer.Ordinal);
-        using var connection = database.OpenRead();
+        using var read = database.OpenRead();
 
         // Cheap in the common case: nothing parked for the subscription at all.
-        using (var any = connection.Command("SELECT 1 FROM parked_events WHERE subscription = $sub LIMIT 1", ("$sub", subscription)))
+        if (await read.Statements.Bind("SELECT 1 FROM parked_events WHERE subscription = $sub LIMIT 1", ("$sub", subscription)).ExecuteScalarAsync(cancellationToken) is null)
         {
-            if (await any.ExecuteScalarAsync(cancellationToken) is null)
-            {
-                return parked;
-            }
+            return parked;
         }
 
         foreach (var stream in streamIds)
         {
-            using var query = connection.Command(
+            var query = read.Statements.Bind(
                 "SELECT 1 FROM parked_events WHERE subscription = $sub AND stream_id = $s LIMIT 1",
                 ("$sub", subscription),
                 ("$s", stream));
@@ -69,8 +65,8 @@ public sealed class SqliteParkedEventStore(SqliteDatabase database) : IParkedEve
 
     public async Task<IReadOnlyList<ParkedEvent>> ListAsync(string? subscription, CancellationToken cancellationToken = default)
     {
-        using var connection = database.OpenRead();
-        using var query = connection.Command(
+        using var read = database.OpenRead();
+        var query = read.Statements.Bind(
             """
             SELECT subscription, stream_id, version, event_id, type, data, user_id, occurred_at, correlation_id, reason, parked_at
             FROM parked_events WHERE $sub IS NULL OR subscription = $sub ORDER BY subscription, stream_id, version
@@ -95,14 +91,10 @@ public sealed class SqliteParkedEventStore(SqliteDatabase database) : IParkedEve
 
     public Task RemoveAsync(string subscription, string streamId, long throughVersion, CancellationToken cancellationToken = default) =>
         database.Writer.WriteAsync(
-            connection =>
-            {
-                using var delete = connection.Command(
-                    "DELETE FROM parked_events WHERE subscription = $sub AND stream_id = $s AND version <= $v",
-                    ("$sub", subscription),
-                    ("$s", streamId),
-                    ("$v", throughVersion));
-                return delete.ExecuteNonQuery();
-            },
+            statements => statements.Execute(
+                "DELETE FROM parked_events WHERE subscription = $sub AND stream_id = $s AND version <= $v",
+                ("$sub", subscription),
+                ("$s", streamId),
+                ("$v", throughVersion)),
             cancellationToken);
 }

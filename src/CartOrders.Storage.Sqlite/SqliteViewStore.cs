@@ -6,8 +6,8 @@ public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore
 {
     public async Task<ViewDocument?> GetAsync(string kind, string id, CancellationToken cancellationToken = default)
     {
-        using var connection = database.OpenRead();
-        using var query = connection.Command(
+        using var read = database.OpenRead();
+        var query = read.Statements.Bind(
             "SELECT version, json, updated_at, (SELECT json_group_array(user_id) FROM view_members m WHERE m.kind = v.kind AND m.id = v.id) FROM views v WHERE kind = $k AND id = $id",
             ("$k", kind),
             ("$id", id));
@@ -25,9 +25,9 @@ public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore
     {
         ArgumentNullException.ThrowIfNull(document);
         return database.Writer.WriteAsync(
-            connection =>
+            statements =>
             {
-                using var upsert = connection.Command(
+                var written = statements.Execute(
                     """
                     INSERT INTO views (kind, id, version, json, updated_at) VALUES ($k, $id, $v, $j, $at)
                     ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, json = excluded.json, updated_at = excluded.updated_at
@@ -38,21 +38,19 @@ public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore
                     ("$v", document.Version),
                     ("$j", document.Json.ToArray()),
                     ("$at", document.UpdatedAt.Ticks()));
-                if (upsert.ExecuteNonQuery() == 0)
+                if (written == 0)
                 {
                     return false;
                 }
 
-                using var clear = connection.Command("DELETE FROM view_members WHERE kind = $k AND id = $id", ("$k", document.Kind), ("$id", document.Id));
-                clear.ExecuteNonQuery();
+                statements.Execute("DELETE FROM view_members WHERE kind = $k AND id = $id", ("$k", document.Kind), ("$id", document.Id));
                 foreach (var member in document.Members.Distinct(StringComparer.Ordinal))
                 {
-                    using var add = connection.Command(
+                    statements.Execute(
                         "INSERT INTO view_members (kind, user_id, id) VALUES ($k, $u, $id)",
                         ("$k", document.Kind),
                         ("$u", member),
                         ("$id", document.Id));
-                    add.ExecuteNonQuery();
                 }
 
                 return true;
@@ -62,8 +60,8 @@ public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore
 
     public async Task<IReadOnlyList<ViewDocument>> ListForMemberAsync(string kind, string userId, CancellationToken cancellationToken = default)
     {
-        using var connection = database.OpenRead();
-        using var query = connection.Command(
+        using var read = database.OpenRead();
+        var query = read.Statements.Bind(
             """
             SELECT v.id, v.version, v.json, v.updated_at FROM view_members m JOIN views v ON v.kind = m.kind AND v.id = m.id
             WHERE m.kind = $k AND m.user_id = $u ORDER BY v.updated_at DESC, v.id
@@ -82,10 +80,6 @@ public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore
 
     public Task ClearAsync(CancellationToken cancellationToken = default) =>
         database.Writer.WriteAsync(
-            connection =>
-            {
-                using var clear = connection.Command("DELETE FROM view_members; DELETE FROM views;");
-                return clear.ExecuteNonQuery();
-            },
+            statements => statements.Execute("DELETE FROM view_members; DELETE FROM views;"),
             cancellationToken);
 }

@@ -27,13 +27,31 @@ public sealed partial class FeedPump(IEventFeed feed, ICheckpointStore checkpoin
     /// <summary>At most this many command traces are linked from one batch's activity.</summary>
     public const int MaxTraceLinks = 32;
 
+    // A full batch means the subscription is behind (a catch-up, a rebuild): the next batch is
+    // read while this one is handled. It is used only by a run that starts from the checkpoint it
+    // was read after; the feed after a checkpoint does not change, it only grows.
+    private ReadAhead? _readAhead;
+
+    private sealed record ReadAhead(string After, int MaxEvents, Task<FeedBatch> Batch);
+
     public string Subscription => handler.Subscription;
 
-    /// <summary>Handles one batch; returns how many events it held (0 when the subscription is caught up).</summary>
+    /// <summary>Handles one batch; returns how many events it held (0 when the subscription is caught up). One caller at a time.</summary>
     public async Task<int> RunOnceAsync(int maxEvents = DefaultBatchSize, CancellationToken cancellationToken = default)
     {
         var checkpoint = await checkpoints.LoadAsync(handler.Subscription, cancellationToken);
-        var batch = await feed.ReadAsync(checkpoint, maxEvents, cancellationToken);
+        var ahead = Interlocked.Exchange(ref _readAhead, null);
+        var batch = ahead is not null && ahead.After == checkpoint && ahead.MaxEvents == maxEvents
+            ? await ahead.Batch
+            : await feed.ReadAsync(checkpoint, maxEvents, cancellationToken);
+        if (batch.Events.Count == maxEvents)
+        {
+            var after = batch.Checkpoint;
+            var next = Task.Run(() => feed.ReadAsync(after, maxEvents, CancellationToken.None), CancellationToken.None);
+            _ = next.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            _readAhead = new ReadAhead(after, maxEvents, next);
+        }
+
         if (batch.Events.Count == 0)
         {
             if (batch.Checkpoint != checkpoint)

@@ -1,0 +1,95 @@
+using System.Globalization;
+
+namespace CartOrders.Bench;
+
+/// <summary>Command line: <c>&lt;part&gt; [--duration S] [--quick] [--out FILE] [--server DLL]</c>.</summary>
+internal sealed record BenchOptions(
+    string Part,
+    TimeSpan Duration,
+    bool Quick,
+    bool NoPeer,
+    string? Out,
+    string RepositoryRoot,
+    string ServerDll)
+{
+    public const string Usage = """
+        usage: CartOrders.Bench <store|rebuild|http|push|memory|all> [--duration S] [--quick] [--no-peer] [--out FILE] [--server DLL]
+          store    appends: embedded store against Marten on a PostgreSQL 15 the bench starts
+          rebuild  projection rebuild from 1,000,000 events; loading a 10,000-event cart
+          http     add-item commands through the local server over HTTP
+          push     command response to cartUpdated push on a second SignalR client
+          memory   server working set idle, under load, with 1,000 SignalR connections
+          all      every part, one after another
+          --duration S  seconds per measured load (default 15)
+          --quick       small sizes and 3 s loads, for trying the bench out
+          --no-peer     skip Marten (a quick look at the embedded store alone)
+          --out FILE    also write the markdown table to FILE
+          --server DLL  the built CartOrders.Server.dll (default: the Release build in this repository)
+        """;
+
+    public static readonly string[] Parts = ["store", "rebuild", "http", "push", "memory", "all"];
+
+    /// <summary>How many events the rebuild writes and then projects.</summary>
+    public int RebuildCarts => Quick ? 1_000 : 10_000;
+
+    public int SignalRConnections => Quick ? 100 : 1_000;
+
+    public static BenchOptions? Parse(string[] args)
+    {
+        if (args.Length == 0 || !Parts.Contains(args[0]))
+        {
+            return null;
+        }
+
+        var duration = TimeSpan.FromSeconds(15);
+        var quick = false;
+        var noPeer = false;
+        string? output = null;
+        string? server = null;
+        for (var i = 1; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--duration" when i + 1 < args.Length:
+                    duration = TimeSpan.FromSeconds(double.Parse(args[++i], CultureInfo.InvariantCulture));
+                    break;
+                case "--quick":
+                    quick = true;
+                    break;
+                case "--no-peer":
+                    noPeer = true;
+                    break;
+                case "--out" when i + 1 < args.Length:
+                    output = args[++i];
+                    break;
+                case "--server" when i + 1 < args.Length:
+                    server = args[++i];
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        if (quick && !args.Contains("--duration"))
+        {
+            duration = TimeSpan.FromSeconds(3);
+        }
+
+        var root = FindRepositoryRoot();
+        server ??= Path.Combine(root, "src", "CartOrders.Server", "bin", "Release", "net10.0", "CartOrders.Server.dll");
+        return new BenchOptions(args[0], duration, quick, noPeer, output, root, Path.GetFullPath(server));
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CartOrders.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+}

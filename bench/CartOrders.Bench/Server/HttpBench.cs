@@ -1,0 +1,76 @@
+using System.Diagnostics;
+
+namespace CartOrders.Bench.Server;
+
+/// <summary>
+/// Part 2: add-item commands through the real local server over HTTP, from this process (a
+/// separate load process): the latency at a fixed 1,000 commands/s, the highest fixed rate whose
+/// p99 stays under 10 ms, and the most it serves with many concurrent clients.
+/// </summary>
+internal static class HttpBench
+{
+    private const string Part = "2 HTTP";
+    private const int Clients = 64;
+    private static readonly double[] s_steps = [1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000, 8_000, 10_000];
+    private static readonly TimeSpan s_closedLoopWarmup = TimeSpan.FromSeconds(2);
+
+    public static async Task RunAsync(BenchOptions options, Report report, CancellationToken cancellationToken)
+    {
+        Console.WriteLine("== part 2: add-item commands over HTTP through the local server");
+        using var server = await ServerProcess.StartAsync(options.ServerDll, cancellationToken);
+        report.ServerBuild ??= Machine.DescribeBuild(options.ServerDll);
+        using var api = new ApiClient(server.BaseAddress, connections: 512);
+        var load = new CommandLoad(api, await Fleet.CreateAsync(api, "http", users: 500, cartsPerUser: 2, cancellationToken));
+        await load.WarmUpAsync(options, cancellationToken);
+
+        // Fixed rates first, each once the projector has caught up with the load before it; the
+        // closed loop, which overloads the server on purpose, comes last.
+        await CaughtUpAsync(api, cancellationToken);
+        Console.WriteLine($"   1,000 commands/s, open loop, {options.Duration.TotalSeconds:0} s");
+        var steady = await load.FixedRateAsync(1_000, TimeSpan.FromSeconds(1), options.Duration, null, cancellationToken);
+        report.Add(new ResultRow(Part, "add item at a fixed 1,000 commands/s", steady.Describe(), "p99 < 5 ms", steady.Latencies.P99 < 5 && steady.Failed == 0));
+
+        var step = TimeSpan.FromSeconds(options.Quick ? 2 : 5);
+        (double Rate, LoadResult Result)? best = null;
+        foreach (var rate in s_steps)
+        {
+            await CaughtUpAsync(api, cancellationToken);
+            Console.WriteLine($"   step: {rate:N0} commands/s for {step.TotalSeconds:0} s");
+            var result = await load.FixedRateAsync(rate, TimeSpan.FromSeconds(1), step, null, cancellationToken);
+            Console.WriteLine($"     {result.Describe()}");
+            if (result.Latencies.P99 >= 10 || result.Failed > 0 || result.PerSecond < rate * 0.95)
+            {
+                break;
+            }
+
+            best = (rate, result);
+        }
+
+        report.Add(new ResultRow(
+            Part,
+            $"highest fixed rate with p99 under 10 ms (steps of {step.TotalSeconds:0} s)",
+            best is { } b ? $"{Format.Rate(b.Rate, "commands")} (p99 {Latencies.Ms(b.Result.Latencies.P99)})" : "below 1,000 commands/s"));
+
+        await CaughtUpAsync(api, cancellationToken);
+        Console.WriteLine($"   {Clients} clients, closed loop, {options.Duration.TotalSeconds:0} s after {s_closedLoopWarmup.TotalSeconds:0} s warm-up");
+        var serverCpu = server.CpuTime();
+        var benchCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var max = await load.ClosedLoopAsync(Clients, s_closedLoopWarmup, options.Duration, null, cancellationToken);
+        var share = options.Duration / (s_closedLoopWarmup + options.Duration);
+        Console.WriteLine($"     CPU per command: server {(server.CpuTime() - serverCpu).TotalMicroseconds * share / Math.Max(1, max.Ok):0} µs, load generator {(Process.GetCurrentProcess().TotalProcessorTime - benchCpu).TotalMicroseconds * share / Math.Max(1, max.Ok):0} µs");
+        report.Add(new ResultRow(Part, $"add item, {Clients} concurrent clients (most it serves)", max.Describe(), "≥ 5,000 commands/s", max.PerSecond >= 5_000 && max.Failed == 0));
+        if (server.HasExited)
+        {
+            throw new InvalidOperationException($"the server stopped during the load:{Environment.NewLine}{server.LogTail()}");
+        }
+    }
+
+    /// <summary>Waits for the projector to catch up, so a measurement does not pay for the load before it.</summary>
+    public static async Task CaughtUpAsync(ApiClient api, CancellationToken cancellationToken)
+    {
+        if (await api.WaitForProjectionAsync(TimeSpan.FromSeconds(60), cancellationToken) is > 0 and var lag)
+        {
+            Console.WriteLine($"     the projector still trails by {lag} events; measuring anyway");
+        }
+    }
+}

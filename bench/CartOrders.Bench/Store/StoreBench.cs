@@ -1,0 +1,95 @@
+using CartOrders.Storage.Sqlite;
+using JasperFx.Events;
+
+namespace CartOrders.Bench.Store;
+
+/// <summary>
+/// Part 1: append throughput and latency of the embedded store against Marten on PostgreSQL,
+/// same machine, same run, same event and the same closed-loop writers: one hot stream with one
+/// writer, then 1,000 streams with 8 concurrent writers.
+/// </summary>
+internal static class StoreBench
+{
+    private const string Part = "1 append";
+    private static readonly TimeSpan s_warmup = TimeSpan.FromSeconds(2);
+
+    private sealed record Scenario(string Label, string Prefix, int Streams, int Writers);
+
+    private static readonly Scenario s_hot = new("1 stream, 1 writer", "hot", 1, 1);
+    private static readonly Scenario s_spread = new("1,000 streams, 8 writers", "cart", 1_000, 8);
+    private static readonly EventAppendMode[] s_martenModes = [EventAppendMode.Rich, EventAppendMode.Quick];
+
+    public static async Task RunAsync(BenchOptions options, Report report, CancellationToken cancellationToken)
+    {
+        Console.WriteLine($"== part 1: appends, embedded store against Marten ({BenchEvent.Json.Length}-byte {BenchEvent.Type} events)");
+        var embedded = new Dictionary<Scenario, AppendRun>();
+        await using (var target = new EmbeddedTarget())
+        {
+            foreach (var scenario in new[] { s_hot, s_spread })
+            {
+                embedded[scenario] = await MeasureAsync(target, scenario, options, report, cancellationToken);
+            }
+        }
+
+        await using (var relaxed = new EmbeddedTarget(SqliteDurability.Normal))
+        {
+            await MeasureAsync(relaxed, s_spread, options, report, cancellationToken);
+        }
+
+        if (options.NoPeer)
+        {
+            return;
+        }
+
+        if (!PostgresServer.IsInstalled)
+        {
+            report.Note($"Marten was not measured: PostgreSQL 15 is not installed ({PostgresServer.Binaries}/initdb missing; bench/run.sh installs postgresql-15).");
+            return;
+        }
+
+        var marten = new Dictionary<(EventAppendMode, Scenario), AppendRun>();
+        using (var postgres = await PostgresServer.StartAsync(cancellationToken))
+        {
+            Console.WriteLine($"   {postgres.Version} on 127.0.0.1:{postgres.Port}, default settings (fsync on)");
+            foreach (var mode in s_martenModes)
+            {
+                await using var target = await MartenTarget.CreateAsync(postgres.ConnectionString, mode, cancellationToken);
+                foreach (var scenario in new[] { s_hot, s_spread })
+                {
+                    // Each mode gets its own streams: Marten's two modes share the tables.
+                    marten[(mode, scenario)] = await MeasureAsync(target, scenario with { Prefix = $"{scenario.Prefix}-{mode}" }, options, report, cancellationToken);
+                }
+            }
+        }
+
+        // The target is set against Marten as it comes (Rich appends); its Quick mode is the
+        // faster peer, so its ratio is printed too.
+        foreach (var scenario in new[] { s_hot, s_spread })
+        {
+            foreach (var mode in s_martenModes)
+            {
+                var ratio = embedded[scenario].PerSecond / marten[(mode, scenario)].PerSecond;
+                var (goal, met) = mode == EventAppendMode.Rich && scenario == s_spread ? ("≥ 10x", ratio >= 10) : (string.Empty, (bool?)null);
+                report.Add(new ResultRow(Part, $"ratio embedded / Marten {ModeName(mode)}, {scenario.Label}", Format.Ratio(ratio), goal, met));
+            }
+        }
+    }
+
+    public static string ModeName(EventAppendMode mode) => mode == EventAppendMode.Rich ? "default (Rich append)" : $"{mode} append";
+
+    private static async Task<AppendRun> MeasureAsync(IAppendTarget target, Scenario scenario, BenchOptions options, Report report, CancellationToken cancellationToken)
+    {
+        Console.WriteLine($"   {target.Name}, {scenario.Label}: {options.Duration.TotalSeconds:0} s after {s_warmup.TotalSeconds:0} s warm-up");
+        var run = await AppendLoad.RunAsync(target, scenario.Prefix, scenario.Streams, scenario.Writers, s_warmup, options.Duration, cancellationToken);
+        Console.WriteLine($"     {run.CpuMicrosecondsPerAppend:0} µs of bench-process CPU per append{(double.IsNaN(run.WritesPerCommit) ? string.Empty : $", {run.WritesPerCommit:0.0} appends per commit")}");
+        var isProductDefault = target is EmbeddedTarget && target.Name.Contains("fsync", StringComparison.Ordinal);
+        var (goal, met) = isProductDefault && scenario == s_spread ? ("p99 < 2 ms", run.Latencies.P99 < 2) : (string.Empty, (bool?)null);
+        report.Add(new ResultRow(
+            Part,
+            $"{target.Name}, {scenario.Label}",
+            $"{Format.Rate(run.PerSecond, "events")}; {run.Latencies.Summary()}",
+            goal,
+            met));
+        return run;
+    }
+}

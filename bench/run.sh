@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Measures CartOrders on this machine, side by side with Marten on PostgreSQL 15, and prints
+# one markdown table. Usage: bench/run.sh [part] [options]   (default: all; see --help)
+#   bench/run.sh                 every part, 15 s per load (about 5 minutes)
+#   bench/run.sh store --quick   one part, small sizes, 3 s per load
+# The table is also written to bench/results/latest.md; a full run (all, no --quick) also
+# puts it into docs/performance.md between its bench:results markers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
+  sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+  exit 0
+fi
+args=("$@")
+if [ ${#args[@]} -eq 0 ] || [[ "${args[0]}" == --* ]]; then args=(all "${args[@]}"); fi
+
+# PostgreSQL 15 for the peer (Marten). The package must not create and start a cluster of its
+# own: the bench makes a throwaway one in a temp folder.
+pg_bin="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+if [ ! -x "$pg_bin/initdb" ] && [[ " ${args[*]} " =~ " "(all|store)" " ]]; then
+  echo "==> installing postgresql-15 (the Marten comparison needs it)"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+    $sudo mkdir -p /etc/postgresql-common
+    echo "create_main_cluster = false" | $sudo tee /etc/postgresql-common/createcluster.conf >/dev/null
+  fi
+  $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null \
+    || echo "    could not install postgresql-15; the table will say Marten was not measured"
+fi
+
+echo "==> building (Release)"
+# The bench drives the server's API; the web client it also serves is not needed here.
+dotnet build CartOrders.sln -c Release -nologo -v quiet -p:SkipWebBuild=true
+
+mkdir -p bench/results
+started=$(date +%s)
+status=0
+dotnet bench/CartOrders.Bench/bin/Release/net10.0/CartOrders.Bench.dll "${args[@]}" --out bench/results/latest.md || status=$?
+echo "bench took $(( $(date +%s) - started )) s"
+
+if [ "${args[0]}" = "all" ] && [[ ! " ${args[*]} " =~ " --quick " ]] && [ -s bench/results/latest.md ]; then
+  awk -v table=bench/results/latest.md '
+    /<!-- bench:results:begin -->/ { print; while ((getline line < table) > 0) print line; skip = 1; next }
+    /<!-- bench:results:end -->/ { skip = 0 }
+    !skip { print }
+  ' docs/performance.md > docs/performance.md.new && mv docs/performance.md.new docs/performance.md
+  echo "==> docs/performance.md updated from bench/results/latest.md"
+fi
+exit $status
