@@ -40,7 +40,24 @@ public static class WebClientFiles
         ArgumentNullException.ThrowIfNull(app);
         if (IsBuilt(app))
         {
-            app.MapFallbackToFile("{*path:nonfile:regex(^(?!api(/|$)))}", "index.html", new StaticFileOptions { FileProvider = Files(app) });
+            // Not an endpoint: a GET-only fallback endpoint would make every other method on an
+            // unknown /api path a 405 instead of a 404. This runs after routing found nothing.
+            var index = Files(app).GetFileInfo("index.html");
+            app.Use(async (context, next) =>
+            {
+                var request = context.Request;
+                if (context.GetEndpoint() is null
+                    && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+                    && !request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+                    && !Path.HasExtension(request.Path.Value))
+                {
+                    context.Response.ContentType = "text/html; charset=utf-8";
+                    await context.Response.SendFileAsync(index, context.RequestAborted);
+                    return;
+                }
+
+                await next(context);
+            });
         }
         else
         {
