@@ -71,12 +71,15 @@ public sealed class FeedPumpFunctionTests
         Assert.Contains("projector", crash.Message, StringComparison.Ordinal);
         Assert.Null(await checkpoints.LoadAsync("projector", TestContext.Current.CancellationToken));
         Assert.NotNull(await checkpoints.LoadAsync("order-placement", TestContext.Current.CancellationToken));
-        Assert.Equal(new[] { first }, views.Written);
+        // The projector writes a batch's streams concurrently: one of the two got through.
+        var survivor = Assert.Single(views.Written);
+        Assert.Contains(survivor, new[] { first, second });
 
         views.Heal();
         await app.TickAsync();
 
-        Assert.Equal(new[] { first, first, second }, views.Written);
+        Assert.Equal(3, views.Written.Count);
+        Assert.Equal(new[] { first, second }.Order(), views.Written.Distinct().Order());
         Assert.NotNull(await checkpoints.LoadAsync("projector", TestContext.Current.CancellationToken));
         var carts = await app.Get<IViewStore>().ListForMemberAsync(Projector.CartKind, Caller(app, alice), TestContext.Current.CancellationToken);
         Assert.Equal(2, carts.Count);
