@@ -14,6 +14,12 @@ internal sealed record BenchUser(string UserId, string Token, List<string> Carts
 /// <summary>What one add-item command answered, and when (Stopwatch timestamp) the answer arrived.</summary>
 internal readonly record struct CommandAnswer(HttpStatusCode Status, long Version, long AnsweredAt);
 
+/// <summary>Any call's answer: status, body as text, the ETag's version and the media type, when there are.</summary>
+internal sealed record ApiAnswer(HttpStatusCode Status, string Body, long? Version, string? MediaType)
+{
+    public bool IsSuccess => (int)Status is >= 200 and < 300;
+}
+
 /// <summary>
 /// The HTTP side of the public contract (api.md) the bench needs, over one shared HttpClient
 /// with enough pooled keep-alive connections for every concurrent client.
@@ -121,6 +127,35 @@ internal sealed class ApiClient : IDisposable
         while (lag > 0 && clock.Elapsed < timeout);
 
         return lag;
+    }
+
+    /// <summary>
+    /// Any call of the API as a user (or anonymously), with a JSON body and an Idempotency-Key when
+    /// given. Throws what HttpClient throws when no answer arrives (a server that went away, a timeout).
+    /// </summary>
+    public async Task<ApiAnswer> SendAsync(HttpMethod method, string path, BenchUser? user, string? json = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        if (json is not null)
+        {
+            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(json));
+            request.Content.Headers.ContentType = s_json;
+        }
+
+        if (user is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", user.Token);
+        }
+
+        if (idempotencyKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+        }
+
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        long? version = response.Headers.ETag is { } tag && long.TryParse(tag.Tag.Trim('"'), System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : null;
+        return new ApiAnswer(response.StatusCode, body, version, response.Content.Headers.ContentType?.MediaType);
     }
 
     public void Dispose() => _http.Dispose();

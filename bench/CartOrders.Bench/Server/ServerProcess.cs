@@ -5,39 +5,64 @@ using System.Net;
 namespace CartOrders.Bench.Server;
 
 /// <summary>
-/// The local server as a process of its own, on 127.0.0.1 and a free port, with a fresh database
-/// in a temp folder, Production environment and logs at Warning. Killed and its folder removed
-/// on Dispose, or by <see cref="Cleanup"/> if the bench is stopped.
+/// How to start the server: by default a fresh database in a temp folder that goes with the
+/// process, Production environment (JSON logs) and logs at Warning. A crash test passes a data
+/// folder of its own to restart the server on the same files, and a callback that sees every
+/// line the server writes.
+/// </summary>
+internal sealed record ServerLaunch
+{
+    /// <summary>The folder of the database (<c>cartorders.db</c>) and the signing key (<c>data/</c>); kept on Dispose. Null: a temp folder, removed on Dispose.</summary>
+    public string? DataFolder { get; init; }
+
+    public string LogLevel { get; init; } = "Warning";
+
+    /// <summary>More configuration, as environment variables (<c>RateLimiting__Burst</c>).</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Called with each line of the server's stdout and stderr, from the reader threads.</summary>
+    public Action<string>? OnOutput { get; init; }
+}
+
+/// <summary>
+/// The local server as a process of its own, on 127.0.0.1 and a free port (see <see cref="ServerLaunch"/>).
+/// Killed, and its temp folder removed, on Dispose, or by <see cref="Cleanup"/> if the bench is stopped.
 /// </summary>
 internal sealed class ServerProcess : IDisposable
 {
     private readonly Process _process;
-    private readonly TempFolder _folder;
+    private readonly TempFolder? _ownedFolder;
+    private readonly string _folder;
     private readonly StreamWriter _log;
     private readonly Watchdog _watchdog;
 
-    private ServerProcess(Process process, TempFolder folder, StreamWriter log, Uri baseAddress)
+    private ServerProcess(Process process, TempFolder? ownedFolder, string folder, StreamWriter log, Uri baseAddress)
     {
         _process = process;
+        _ownedFolder = ownedFolder;
         _folder = folder;
         _log = log;
         BaseAddress = baseAddress;
         Cleanup.Register(this);
-        _watchdog = Watchdog.Guard(string.Create(CultureInfo.InvariantCulture, $"kill -9 {process.Id} 2>/dev/null; rm -rf '{folder.Path}'"));
+        _watchdog = Watchdog.Guard(ownedFolder is null
+            ? string.Create(CultureInfo.InvariantCulture, $"kill -9 {process.Id} 2>/dev/null")
+            : string.Create(CultureInfo.InvariantCulture, $"kill -9 {process.Id} 2>/dev/null; rm -rf '{ownedFolder.Path}'"));
     }
 
     public Uri BaseAddress { get; }
 
     public int ProcessId => _process.Id;
 
-    public static async Task<ServerProcess> StartAsync(string serverDll, CancellationToken cancellationToken)
+    public static async Task<ServerProcess> StartAsync(string serverDll, CancellationToken cancellationToken, ServerLaunch? launch = null)
     {
         if (!File.Exists(serverDll))
         {
             throw new FileNotFoundException($"The server is not built at {serverDll} (bench/run.sh builds it; or pass --server).", serverDll);
         }
 
-        var folder = new TempFolder("cartorders-bench-server-");
+        launch ??= new ServerLaunch();
+        var owned = launch.DataFolder is null ? new TempFolder("cartorders-bench-server-") : null;
+        var folder = launch.DataFolder ?? owned!.Path;
         var port = Loopback.FreePort();
         var baseAddress = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"));
         var info = new ProcessStartInfo("dotnet", [serverDll, "--urls", baseAddress.ToString().TrimEnd('/')])
@@ -49,22 +74,23 @@ internal sealed class ServerProcess : IDisposable
         };
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        info.Environment["Sqlite__Path"] = folder.File("bench.db");
-        info.Environment["DataFolder"] = folder.File("data");
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Sqlite__Path"] = Path.Combine(folder, "cartorders.db");
+        info.Environment["DataFolder"] = Path.Combine(folder, "data");
+        info.Environment["Logging__LogLevel__Default"] = launch.LogLevel;
         info.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
-        foreach (var (name, value) in ServerSettings)
+        foreach (var (name, value) in ServerSettings.Concat(launch.Settings.Select(s => (s.Key, s.Value))))
         {
             info.Environment[name] = value;
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the server");
-        var log = new StreamWriter(folder.File("server.log")) { AutoFlush = true };
-        process.OutputDataReceived += (_, e) => Append(log, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(log, e.Data);
+        var log = new StreamWriter(Path.Combine(folder, "server.log"), append: true) { AutoFlush = true };
+        var onOutput = launch.OnOutput;
+        process.OutputDataReceived += (_, e) => Append(log, e.Data, onOutput);
+        process.ErrorDataReceived += (_, e) => Append(log, e.Data, onOutput);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, folder, log, baseAddress);
+        var server = new ServerProcess(process, owned, folder, log, baseAddress);
         try
         {
             await server.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60), cancellationToken);
@@ -113,11 +139,35 @@ internal sealed class ServerProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Open file descriptors of the server (sockets, files, pipes): the entries of /proc/&lt;pid&gt;/fd.</summary>
+    public int OpenHandles()
+    {
+        try
+        {
+            return Directory.GetFileSystemEntries($"/proc/{_process.Id}/fd").Length;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>SIGKILL: the server stops at once, mid-write, as in a power cut of the process; waits until it is gone and its output is read.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+        }
+
+        _process.WaitForExit();
+    }
+
     public string LogTail(int lines = 30)
     {
         try
         {
-            using var stream = new FileStream(_folder.File("server.log"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var stream = new FileStream(Path.Combine(_folder, "server.log"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             using var reader = new StreamReader(stream);
             return string.Join(Environment.NewLine, reader.ReadToEnd().Split('\n').TakeLast(lines));
         }
@@ -150,7 +200,7 @@ internal sealed class ServerProcess : IDisposable
             _log.Dispose();
         }
 
-        _folder.Dispose();
+        _ownedFolder?.Dispose();
     }
 
     private async Task WaitUntilHealthyAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -186,12 +236,14 @@ internal sealed class ServerProcess : IDisposable
         throw new TimeoutException($"the server was not healthy within {timeout.TotalSeconds:0} s");
     }
 
-    private static void Append(StreamWriter log, string? line)
+    private static void Append(StreamWriter log, string? line, Action<string>? onOutput)
     {
         if (line is null)
         {
             return;
         }
+
+        onOutput?.Invoke(line);
 
         lock (log)
         {

@@ -1,0 +1,3 @@
+using CartOrders.Server.Tests.Fixtures;
+
+[assembly: AssemblyFixture(typeof(ServerFixture))]

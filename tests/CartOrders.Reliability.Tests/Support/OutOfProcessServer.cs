@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using CartOrders.Bench;
+using CartOrders.Bench.Server;
+
+namespace CartOrders.Reliability.Tests.Support;
+
+/// <summary>
+/// The real server as a separate process (the bench's launcher), restartable on the same data
+/// folder: JSON logs at Information, so the integration events it logs (no broker) can be read
+/// from its stdout, which is kept across restarts.
+/// </summary>
+internal sealed class OutOfProcessServer : IDisposable
+{
+    private readonly TempFolder _folder = new("cartorders-reliability-");
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly IReadOnlyDictionary<string, string> _settings;
+    private ServerProcess? _process;
+
+    public OutOfProcessServer(IReadOnlyDictionary<string, string>? settings = null) =>
+        _settings = settings ?? new Dictionary<string, string>
+        {
+            // Nothing in these tests should be refused for rate: every command's outcome counts.
+            ["RateLimiting__PermitsPerSecond"] = "100000",
+            ["RateLimiting__Burst"] = "100000",
+        };
+
+    /// <summary>The server built next to this test assembly (the project reference copies it).</summary>
+    public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "CartOrders.Server.dll");
+
+    public string DataFolder => _folder.Path;
+
+    public ServerProcess Process => _process ?? throw new InvalidOperationException("The server is not running.");
+
+    public Uri BaseAddress => Process.BaseAddress;
+
+    /// <summary>Every line the server wrote to stdout or stderr, over all its runs.</summary>
+    public IReadOnlyList<string> Output => [.. _output];
+
+    public int Starts { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_process is { HasExited: false })
+        {
+            throw new InvalidOperationException("The server is running already.");
+        }
+
+        _process?.Dispose();
+        _process = await ServerProcess.StartAsync(ServerDll, cancellationToken, new ServerLaunch
+        {
+            DataFolder = _folder.Path,
+            LogLevel = "Information",
+            Settings = _settings,
+            OnOutput = _output.Enqueue,
+        });
+        Starts++;
+    }
+
+    /// <summary>SIGKILL, and waits until the process is gone.</summary>
+    public void Kill() => Process.Kill();
+
+    /// <summary>The integration events the server logged (publishing off): type, id and subject of each, in order.</summary>
+    public IReadOnlyList<(string Type, string Id, string Subject)> LoggedIntegrationEvents()
+    {
+        var events = new List<(string, string, string)>();
+        foreach (var line in _output)
+        {
+            if (!line.Contains("LoggingIntegrationPublisher", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var entry = JsonDocument.Parse(line);
+                var state = entry.RootElement.GetProperty("State");
+                events.Add((state.GetProperty("Type").GetString()!, state.GetProperty("Id").GetString()!, state.GetProperty("Subject").GetString()!));
+            }
+            catch (JsonException)
+            {
+                // A line cut short by SIGKILL.
+            }
+        }
+
+        return events;
+    }
+
+    /// <summary>Waits (bounded) until the projector has caught up: projectionLag of /api/health is 0.</summary>
+    public static async Task WaitForProjectionAsync(ApiClient api, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var health = await api.SendAsync(HttpMethod.Get, "/api/health", null, cancellationToken: cancellationToken);
+            Assert.Equal(HttpStatusCode.OK, health.Status);
+            using var body = JsonDocument.Parse(health.Body);
+            if (body.RootElement.GetProperty("projectionLag").GetInt64() == 0)
+            {
+                return;
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"The projector still trails after 60 s: {health.Body}");
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    public void Dispose()
+    {
+        _process?.Dispose();
+        _folder.Dispose();
+    }
+}
