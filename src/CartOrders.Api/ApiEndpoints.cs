@@ -1,3 +1,4 @@
+using CartOrders.Api.Admin;
 using CartOrders.Api.Carts;
 using CartOrders.Api.Catalog;
 using CartOrders.Api.Health;
@@ -9,7 +10,7 @@ namespace CartOrders.Api;
 
 public static class ApiEndpoints
 {
-    /// <summary>Every endpoint of api.md under <c>/api</c> (the dev token endpoint and the hub are the host's).</summary>
+    /// <summary>Every endpoint of api.md under <c>/api</c> (the dev token endpoint and the hub are the host's), and the operator's parked-event endpoints.</summary>
     public static IEndpointRouteBuilder MapCartOrdersApi(this IEndpointRouteBuilder routes)
     {
         routes.MapProducts();
@@ -17,6 +18,7 @@ public static class ApiEndpoints
         routes.MapSubscriptions();
         routes.MapOrders();
         routes.MapHealth();
+        routes.MapParkedEvents();
         return routes;
     }
 }

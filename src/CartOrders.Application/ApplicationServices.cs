@@ -24,10 +24,15 @@ public static class ApplicationServices
         return services;
     }
 
-    /// <summary>Runs the handler's subscription as a hosted service for the life of the host.</summary>
+    /// <summary>
+    /// Runs the handler's subscription as a hosted service for the life of the host. The handler is
+    /// also registered as an <see cref="IFeedHandler"/>, so the replay of parked events finds it by
+    /// its subscription name.
+    /// </summary>
     public static IServiceCollection AddFeedPump<THandler>(this IServiceCollection services)
         where THandler : class, IFeedHandler
     {
+        services.AddSingleton<IFeedHandler>(sp => sp.GetRequiredService<THandler>());
         services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => new FeedPumpService(
             CreatePump<THandler>(sp),
             sp.GetRequiredService<ILogger<FeedPumpService>>()));

@@ -177,6 +177,102 @@ public sealed class FeedTests
         Assert.Empty(await h.Parking.ListAsync(null, Ct));
     }
 
+    [Fact]
+    public async Task Transient_and_permanent_failures_in_the_same_batches_across_many_streams_lose_and_reorder_nothing_of_the_other_streams()
+    {
+        await using var h = new Harness();
+        const int streams = 20;
+        const int eventsPerStream = 4;
+        for (var v = 0; v < eventsPerStream; v++)
+        {
+            for (var i = 0; i < streams; i++)
+            {
+                var id = $"s{i}";
+                await h.Cart(id, v == 0 ? new CreateCart(Alice, new CartId(id)) : new AddItem(Alice, Product(v), 1));
+            }
+        }
+
+        // Streams 3 and 11 fail for good; 7 and 15 fail transiently three and two times (also when
+        // the pump narrows a permanent failure down stream by stream); the rest always succeed.
+        var handler = new MixedFaultsHandler(
+            permanent: ["cart-s3", "cart-s11"],
+            transient: new Dictionary<string, int> { ["cart-s7"] = 3, ["cart-s15"] = 2 });
+        var pump = Pump(h, handler);
+        var transientFailures = 0;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            try
+            {
+                if (await pump.RunOnceAsync(25, Ct) == 0)
+                {
+                    break;
+                }
+            }
+            catch (TimeoutException)
+            {
+                transientFailures++;
+            }
+        }
+
+        Assert.Equal(5, transientFailures);
+        Assert.Equal(0, await pump.LagAsync(Ct));
+        var parked = await h.Parking.ListAsync(handler.Subscription, Ct);
+        Assert.Equal(
+            new[] { "cart-s11", "cart-s3" }.SelectMany(s => Enumerable.Range(1, eventsPerStream).Select(v => (s, (long)v))),
+            parked.Select(p => (p.Event.StreamId, p.Event.Version)).Order());
+        for (var i = 0; i < streams; i++)
+        {
+            var stream = $"cart-s{i}";
+            var deliveries = handler.Deliveries(stream);
+            if (stream is "cart-s3" or "cart-s11")
+            {
+                Assert.Empty(deliveries);
+                continue;
+            }
+
+            // At least once, and in order: each delivery holds consecutive versions, and a version is
+            // first seen only after every version before it.
+            var seen = 0L;
+            foreach (var delivery in deliveries)
+            {
+                Assert.Equal(Enumerable.Range((int)delivery[0], delivery.Length).Select(v => (long)v), delivery);
+                Assert.True(delivery[0] <= seen + 1, $"{stream}: version {delivery[0]} delivered before {seen + 1}");
+                seen = Math.Max(seen, delivery[^1]);
+            }
+
+            Assert.Equal(eventsPerStream, seen);
+        }
+    }
+
+    /// <summary>Fails a batch transiently while it holds a stream with failures left, permanently while it holds a refused stream.</summary>
+    private sealed class MixedFaultsHandler(string[] permanent, Dictionary<string, int> transient) : IFeedHandler
+    {
+        private readonly List<StoredEvent[]> _deliveries = [];
+
+        public string Subscription => "mixed";
+
+        public long[][] Deliveries(string stream) => [.. _deliveries
+            .Select(d => d.Where(e => e.StreamId == stream).Select(e => e.Version).ToArray())
+            .Where(d => d.Length > 0)];
+
+        public Task HandleAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+        {
+            if (events.Select(e => e.StreamId).Distinct().FirstOrDefault(s => transient.TryGetValue(s, out var left) && left > 0) is { } flaky)
+            {
+                transient[flaky]--;
+                throw new TimeoutException($"{flaky} timed out");
+            }
+
+            if (events.FirstOrDefault(e => permanent.Contains(e.StreamId)) is { } bad)
+            {
+                throw new PermanentFeedException($"cannot handle {bad.StreamId}");
+            }
+
+            _deliveries.Add([.. events]);
+            return Task.CompletedTask;
+        }
+    }
+
     private sealed class PickyHandler(string refuse) : IFeedHandler
     {
         private readonly List<StoredEvent> _handled = [];
