@@ -57,6 +57,34 @@ public sealed class RequestValidationTests(ServerFixture server)
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "malformed-json");
     }
 
+    [Theory]
+    [InlineData("{\"productId\":\"\\ud800\",\"quantity\":1}")]
+    [InlineData("{\"productId\":\"espresso-beans-250g\",\"quantity\":1,\"note\":\"a\\udc00b\"}")]
+    [InlineData("{\"\\ud83d\":1,\"productId\":\"espresso-beans-250g\",\"quantity\":1}")]
+    public async Task A_lone_surrogate_escape_anywhere_in_the_body_is_400_malformed_json(string body)
+    {
+        var alice = await server.UserAsync("alice");
+        var cartId = await alice.CreateCartAsync();
+
+        using var response = await alice.PostAsync($"/api/carts/{cartId}/items", ApiUser.Raw(body));
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, "malformed-json");
+    }
+
+    [Theory]
+    [InlineData("1.0", 1)]
+    [InlineData("2e0", 2)]
+    public async Task An_integer_written_with_a_fraction_or_exponent_counts_as_that_integer(string quantity, int expected)
+    {
+        var alice = await server.UserAsync("alice");
+        var cartId = await alice.CreateCartAsync();
+
+        using var response = await alice.PostAsync($"/api/carts/{cartId}/items", ApiUser.Raw($$"""{"productId":"espresso-beans-250g","quantity":{{quantity}}}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expected, (await response.JsonAsync()).GetProperty("itemCount").GetInt32());
+    }
+
     [Fact]
     public async Task Invalid_utf8_is_400_malformed_json()
     {

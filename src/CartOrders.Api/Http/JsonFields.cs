@@ -75,8 +75,9 @@ public sealed class JsonFields
             return (int)Math.Clamp(whole, int.MinValue, int.MaxValue);
         }
 
+        // An integer written with a fraction or an exponent (1.0, 2e1), or one past the range of long.
         return element.TryGetDouble(out var number) && double.IsFinite(number) && Math.Floor(number) == number
-            ? number > 0 ? int.MaxValue : int.MinValue
+            ? (int)Math.Clamp(number, int.MinValue, int.MaxValue)
             : Fail<int?>(name, "Must be an integer.");
     }
 

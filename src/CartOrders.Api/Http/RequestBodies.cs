@@ -88,12 +88,42 @@ public static class RequestBodies
             throw new ProblemException(ApiProblem.MalformedJson, "The body is not valid JSON: " + error.Message);
         }
 
+        if (!HasValidStrings(root))
+        {
+            // A \u escape of half a surrogate pair parses, but is no text: reading it would throw.
+            throw new ProblemException(ApiProblem.MalformedJson, "The body holds a \\u escape that is not valid Unicode (a lone surrogate).");
+        }
+
         return root.ValueKind == JsonValueKind.Object
             ? root
             : throw new ProblemException(
                 ApiProblem.ValidationFailed,
                 "The body must be a JSON object.",
                 new Dictionary<string, string[]> { ["$"] = ["Must be a JSON object."] });
+    }
+
+    /// <summary>Whether every string and property name decodes to valid UTF-16 (the parser leaves lone surrogate escapes to the reader).</summary>
+    private static bool HasValidStrings(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    return true;
+                case JsonValueKind.Array:
+                    return element.EnumerateArray().All(HasValidStrings);
+                case JsonValueKind.Object:
+                    return element.EnumerateObject().All(p => p.Name is not null && HasValidStrings(p.Value));
+                default:
+                    return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     public static bool IsJson(string? contentType)
