@@ -1,4 +1,5 @@
 using CartOrders.Api.Http;
+using CartOrders.Server.Realtime;
 using CartOrders.Server.WebClient;
 
 namespace CartOrders.Server.Hosting;
@@ -19,9 +20,10 @@ public static class ServerHosting
     }
 
     /// <summary>
-    /// The middleware order matters: problems for anything thrown or left without a body, the web
-    /// client's files before routing (so its fallback never shadows a file), CORS (so a preflight
-    /// needs no token), then identity, then the per-user rate limit that needs the identity.
+    /// The middleware order matters: problems for anything thrown or left without a body, and for
+    /// the hub's own transport errors; the web client's files before routing (so its fallback never
+    /// shadows a file), CORS (so a preflight needs no token), then identity, then the per-user rate
+    /// limit that needs the identity.
     /// </summary>
     public static WebApplication UseCartOrdersPipeline(this WebApplication app)
     {
@@ -29,6 +31,7 @@ public static class ServerHosting
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseWebSockets();
+        app.UseHubErrorsAsProblems();
         app.UseWebClientFiles();
         app.UseRouting();
         app.UseCors();
