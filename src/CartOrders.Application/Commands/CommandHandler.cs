@@ -80,8 +80,7 @@ public sealed partial class CommandHandler(IEventStore store, StreamLoader loade
             }
             catch (IdempotencyKeyTakenException) when (idempotencyKey is not null)
             {
-                return await ReplayAsync(streamId, idempotencyKey, context)
-                    ?? throw new InvalidOperationException("An idempotency record was reported taken but cannot be read.");
+                return await ReplayTakenAsync(streamId, idempotencyKey, context, cancellationToken);
             }
             catch (WrongExpectedVersionException conflict)
             {
@@ -125,6 +124,24 @@ public sealed partial class CommandHandler(IEventStore store, StreamLoader loade
         return record.Fingerprint == (context.Fingerprint ?? string.Empty)
             ? record.Reply
             : throw new IdempotencyKeyReusedException();
+    }
+
+    // The same key can be refused while the first write with it is not yet visible to readers
+    // (a group commit refuses the second write of a key before committing the first); the
+    // record is readable as soon as that commit lands, so wait for it briefly.
+    private async Task<CommandReply> ReplayTakenAsync(string streamId, string key, CommandContext context, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; attempt <= 100; attempt++)
+        {
+            if (await ReplayAsync(streamId, key, context) is { } reply)
+            {
+                return reply;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(50, attempt * 2)), cancellationToken);
+        }
+
+        throw new ContentionException(streamId);
     }
 
     private static AppendRequest BuildAppend<TState, TEvent>(
