@@ -3,13 +3,14 @@
 # one markdown table. Usage: bench/run.sh [part] [options]   (default: all; see --help)
 #   bench/run.sh                 every part, 15 s per load (about 5 minutes)
 #   bench/run.sh store --quick   one part, small sizes, 3 s per load
-# The table is also written to bench/results/latest.md; a full run (all, no --quick) also
-# puts it into docs/performance.md between its bench:results markers.
+#   bench/run.sh soak            the soak: 10 min of mixed load (--minutes M), docs/reliability.md
+# The table is also written to bench/results/latest.md (the soak's to soak.md); a full run
+# (all, no --quick) also puts it into docs/performance.md between its bench:results markers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
-  sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 args=("$@")
@@ -36,7 +37,9 @@ dotnet build CartOrders.sln -c Release -nologo -v quiet -p:SkipWebBuild=true
 mkdir -p bench/results
 started=$(date +%s)
 status=0
-dotnet bench/CartOrders.Bench/bin/Release/net10.0/CartOrders.Bench.dll "${args[@]}" --out bench/results/latest.md || status=$?
+out=bench/results/latest.md
+if [ "${args[0]}" = "soak" ]; then out=bench/results/soak.md; fi
+dotnet bench/CartOrders.Bench/bin/Release/net10.0/CartOrders.Bench.dll "${args[@]}" --out "$out" || status=$?
 echo "bench took $(( $(date +%s) - started )) s"
 
 if [ "${args[0]}" = "all" ] && [[ ! " ${args[*]} " =~ " --quick " ]] && [ -s bench/results/latest.md ]; then

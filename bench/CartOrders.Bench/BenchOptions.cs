@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace CartOrders.Bench;
 
-/// <summary>Command line: <c>&lt;part&gt; [--duration S] [--quick] [--out FILE] [--server DLL]</c>.</summary>
+/// <summary>Command line: <c>&lt;part&gt; [--duration S] [--minutes M] [--quick] [--out FILE] [--server DLL]</c>.</summary>
 internal sealed record BenchOptions(
     string Part,
     TimeSpan Duration,
@@ -12,22 +12,29 @@ internal sealed record BenchOptions(
     string RepositoryRoot,
     string ServerDll)
 {
+    /// <summary>How long the soak runs (<c>--minutes</c>, default 10, at most 24 hours).</summary>
+    public TimeSpan Soak { get; init; } = TimeSpan.FromMinutes(10);
+
     public const string Usage = """
-        usage: CartOrders.Bench <store|rebuild|http|push|memory|all> [--duration S] [--quick] [--no-peer] [--out FILE] [--server DLL]
+        usage: CartOrders.Bench <store|rebuild|http|push|memory|all|soak> [--duration S] [--minutes M] [--quick] [--no-peer] [--out FILE] [--server DLL]
           store    appends: embedded store against Marten on a PostgreSQL 15 the bench starts
           rebuild  projection rebuild from 1,000,000 events; loading a 10,000-event cart
           http     add-item commands through the local server over HTTP
           push     command response to cartUpdated push on a second SignalR client
           memory   server working set idle, under load, with 1,000 SignalR connections
-          all      every part, one after another
+          all      every part above, one after another
+          soak     the server under a steady mixed load (commands, reads, SignalR subscribers)
+                   for --minutes M (default 10): every 30 s requests, errors, p50/p99, working
+                   set and open handles; fails on > 20% memory or > 10% handle growth
           --duration S  seconds per measured load (default 15)
+          --minutes M   how long the soak runs (default 10)
           --quick       small sizes and 3 s loads, for trying the bench out
           --no-peer     skip Marten (a quick look at the embedded store alone)
           --out FILE    also write the markdown table to FILE
           --server DLL  the built CartOrders.Server.dll (default: the Release build in this repository)
         """;
 
-    public static readonly string[] Parts = ["store", "rebuild", "http", "push", "memory", "all"];
+    public static readonly string[] Parts = ["store", "rebuild", "http", "push", "memory", "all", "soak"];
 
     /// <summary>How many events the rebuild writes and then projects.</summary>
     public int RebuildCarts => Quick ? 1_000 : 10_000;
@@ -46,12 +53,16 @@ internal sealed record BenchOptions(
         var noPeer = false;
         string? output = null;
         string? server = null;
+        var soak = TimeSpan.FromMinutes(10);
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--duration" when i + 1 < args.Length:
                     duration = TimeSpan.FromSeconds(double.Parse(args[++i], CultureInfo.InvariantCulture));
+                    break;
+                case "--minutes" when i + 1 < args.Length:
+                    soak = TimeSpan.FromMinutes(Math.Clamp(double.Parse(args[++i], CultureInfo.InvariantCulture), 0.5, 24 * 60));
                     break;
                 case "--quick":
                     quick = true;
@@ -77,7 +88,7 @@ internal sealed record BenchOptions(
 
         var root = FindRepositoryRoot();
         server ??= Path.Combine(root, "src", "CartOrders.Server", "bin", "Release", "net10.0", "CartOrders.Server.dll");
-        return new BenchOptions(args[0], duration, quick, noPeer, output, root, Path.GetFullPath(server));
+        return new BenchOptions(args[0], duration, quick, noPeer, output, root, Path.GetFullPath(server)) { Soak = soak };
     }
 
     private static string FindRepositoryRoot()

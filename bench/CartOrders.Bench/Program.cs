@@ -26,7 +26,9 @@ using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop
 using var onHangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
 
 var machine = Machine.Describe(options.RepositoryRoot);
-Console.WriteLine($"CartOrders bench: {options.Part}, {options.Duration.TotalSeconds:0} s per load{(options.Quick ? ", quick sizes" : string.Empty)}");
+Console.WriteLine(options.Part == "soak"
+    ? $"CartOrders bench: soak, {options.Soak.TotalMinutes:0.#} min"
+    : $"CartOrders bench: {options.Part}, {options.Duration.TotalSeconds:0} s per load{(options.Quick ? ", quick sizes" : string.Empty)}");
 Console.WriteLine($"machine: {machine.Describe()}");
 var report = new Report();
 var clock = Stopwatch.StartNew();
@@ -37,9 +39,10 @@ var parts = new (string Name, Func<BenchOptions, Report, CancellationToken, Task
     ("http", HttpBench.RunAsync),
     ("push", PushBench.RunAsync),
     ("memory", MemoryBench.RunAsync),
+    ("soak", SoakBench.RunAsync),
 };
 var failed = false;
-foreach (var (name, run) in parts.Where(p => options.Part is "all" || options.Part == p.Name))
+foreach (var (name, run) in parts.Where(p => (options.Part is "all" && p.Name != "soak") || options.Part == p.Name))
 {
     if (stop.IsCancellationRequested)
     {

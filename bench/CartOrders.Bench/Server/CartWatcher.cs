@@ -16,12 +16,15 @@ internal sealed class CartWatcher : IAsyncDisposable
     private readonly Channel<(string CartId, long Version, long At)> _pushes =
         Channel.CreateBounded<(string, long, long)>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
 
+    private long _received;
+
     private CartWatcher(HubConnection connection)
     {
         _connection = connection;
         _connection.On<JsonElement>("cartUpdated", view =>
         {
             var at = Stopwatch.GetTimestamp();
+            Interlocked.Increment(ref _received);
             _pushes.Writer.TryWrite((view.GetProperty("cartId").GetString() ?? string.Empty, view.GetProperty("version").GetInt64(), at));
         });
     }
@@ -43,6 +46,11 @@ internal sealed class CartWatcher : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>How many cartUpdated pushes arrived.</summary>
+    public long Received => Interlocked.Read(ref _received);
+
+    public bool IsConnected => _connection.State == HubConnectionState.Connected;
 
     public string ConnectionId => _connection.ConnectionId ?? throw new InvalidOperationException("not connected");
 

@@ -55,6 +55,13 @@ public sealed class ProblemResult(ApiProblem problem, string? detail = null, IRe
             response.Headers.ETag = ETags.Format(version);
         }
 
+        if (Problem.Status == StatusCodes.Status401Unauthorized && response.Headers.WWWAuthenticate.Count == 0)
+        {
+            // A token that passed the bearer handler but names no valid user (no sub, or a bad one):
+            // every 401 challenges, as RFC 9110 asks.
+            response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+        }
+
         if (RetryAfter is { } retryAfter)
         {
             response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);

@@ -18,6 +18,12 @@ public static class Observability
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Logging.ClearProviders();
+
+        // ASP.NET Core's request lines ("Request starting ... /api/negotiate?access_token=...") hold
+        // the whole query, and browsers must send their hub token there. They stay off even when
+        // Microsoft.AspNetCore is turned up for a diagnosis; only configuring this exact category
+        // brings them back (docs/local-server.md).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         if (builder.Environment.IsDevelopment())
         {
             builder.Logging.AddSimpleConsole(console =>

@@ -16,16 +16,27 @@ internal sealed class OutOfProcessServer : IDisposable
 {
     private readonly TempFolder _folder = new("cartorders-reliability-");
     private readonly ConcurrentQueue<string> _output = new();
-    private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly Dictionary<string, string> _settings = new()
+    {
+        // Nothing in these tests should be refused for rate: every command's outcome counts.
+        ["RateLimiting__PermitsPerSecond"] = "100000",
+        ["RateLimiting__Burst"] = "100000",
+    };
+
+    private readonly string _logLevel;
     private ServerProcess? _process;
 
-    public OutOfProcessServer(IReadOnlyDictionary<string, string>? settings = null) =>
-        _settings = settings ?? new Dictionary<string, string>
+    /// <param name="settings">more configuration as environment variables, over the defaults</param>
+    /// <param name="logLevel">the default log level (the shipped appsettings.json has Information)</param>
+    public OutOfProcessServer(IReadOnlyDictionary<string, string>? settings = null, string logLevel = "Information")
+    {
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
         {
-            // Nothing in these tests should be refused for rate: every command's outcome counts.
-            ["RateLimiting__PermitsPerSecond"] = "100000",
-            ["RateLimiting__Burst"] = "100000",
-        };
+            _settings[name] = value;
+        }
+
+        _logLevel = logLevel;
+    }
 
     /// <summary>The server built next to this test assembly (the project reference copies it).</summary>
     public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "CartOrders.Server.dll");
@@ -52,7 +63,7 @@ internal sealed class OutOfProcessServer : IDisposable
         _process = await ServerProcess.StartAsync(ServerDll, cancellationToken, new ServerLaunch
         {
             DataFolder = _folder.Path,
-            LogLevel = "Information",
+            LogLevel = _logLevel,
             Settings = _settings,
             OnOutput = _output.Enqueue,
         });
