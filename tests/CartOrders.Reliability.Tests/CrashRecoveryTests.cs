@@ -363,14 +363,16 @@ public sealed class CrashRecoveryTests
         }
 
         IReadOnlyList<(string Type, string Id, string Subject)> logged = [];
+        var missing = new List<(string Type, string Subject)>();
         await EventuallyAsync(
             () =>
             {
                 logged = server.LoggedIntegrationEvents();
                 var seen = logged.Select(e => (e.Type, e.Subject)).ToHashSet();
-                return Task.FromResult(expected.Keys.All(seen.Contains));
+                missing = [.. expected.Keys.Where(k => !seen.Contains(k))];
+                return Task.FromResult(missing.Count == 0);
             },
-            "every public event of a successful checkout logged by the publisher",
+            () => $"every public event of a successful checkout logged by the publisher; missing {missing.Count} of {expected.Count}: {string.Join(", ", missing.Take(10))}",
             cancellationToken);
         foreach (var ((type, subject), id) in expected)
         {
@@ -401,12 +403,15 @@ public sealed class CrashRecoveryTests
         Assert.True(pushed is not null, $"no cartUpdated for {cartId} v{added.Version} within 15 s after the restart");
     }
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what, CancellationToken cancellationToken)
+    private static Task EventuallyAsync(Func<Task<bool>> condition, string what, CancellationToken cancellationToken) =>
+        EventuallyAsync(condition, () => what, cancellationToken);
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, Func<string> what, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         while (!await condition())
         {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"not within 60 s: {what}");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"not within 60 s: {what()}");
             await Task.Delay(50, cancellationToken);
         }
     }

@@ -24,6 +24,7 @@ public static class Observability
         // Microsoft.AspNetCore is turned up for a diagnosis; only configuring this exact category
         // brings them back (docs/local-server.md).
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddPublishedEventLog(json: !builder.Environment.IsDevelopment());
         if (builder.Environment.IsDevelopment())
         {
             builder.Logging.AddSimpleConsole(console =>
