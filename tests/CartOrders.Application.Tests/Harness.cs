@@ -91,8 +91,11 @@ internal sealed class Harness : IAsyncDisposable
 internal sealed class CountingStore(IEventStore inner) : IEventStore
 {
     private long _eventsRead;
+    private long _snapshotsRead;
 
     public long EventsRead => Interlocked.Read(ref _eventsRead);
+
+    public long SnapshotsRead => Interlocked.Read(ref _snapshotsRead);
 
     public Task<AppendResult> AppendAsync(AppendRequest request, CancellationToken cancellationToken = default) => inner.AppendAsync(request, cancellationToken);
 
@@ -103,7 +106,11 @@ internal sealed class CountingStore(IEventStore inner) : IEventStore
         return events;
     }
 
-    public Task<Snapshot?> ReadSnapshotAsync(string streamId, CancellationToken cancellationToken = default) => inner.ReadSnapshotAsync(streamId, cancellationToken);
+    public Task<Snapshot?> ReadSnapshotAsync(string streamId, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _snapshotsRead);
+        return inner.ReadSnapshotAsync(streamId, cancellationToken);
+    }
 
     public Task<IdempotencyRecord?> FindIdempotencyAsync(string streamId, string key, CancellationToken cancellationToken = default) => inner.FindIdempotencyAsync(streamId, key, cancellationToken);
 }

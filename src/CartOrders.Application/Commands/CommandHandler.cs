@@ -43,9 +43,20 @@ public sealed partial class CommandHandler(IEventStore store, StreamLoader loade
 
         // One writer per stream in this process: conflicts then only come from other instances.
         using var streamLock = await locks.AcquireAsync(streamId, cancellationToken);
+        var recall = true;
         for (var attempt = 1; ; attempt++)
         {
-            var loaded = await loader.LoadAsync(type, streamId, cancellationToken: cancellationToken);
+            // The state this process last wrote or read is tried first: an append at its version
+            // conflicts if the stream has moved on, and the command is then decided on the store's.
+            Loaded<TState>? loaded = null;
+            var recalled = recall && loader.TryRecall(type, streamId, out loaded) && (context.ExpectedVersion ?? loaded.Version) == loaded.Version;
+            if (!recalled || loaded is null)
+            {
+                loaded = await loader.LoadAsync(type, streamId, cancellationToken: cancellationToken);
+                loader.Remember(type, streamId, loaded);
+            }
+
+            recall = false;
             if (context.ExpectedVersion is { } pinned && pinned != loaded.Version)
             {
                 throw new VersionMismatchException(loaded.Version);
@@ -65,6 +76,12 @@ public sealed partial class CommandHandler(IEventStore store, StreamLoader loade
                 outcome = new Refused<TState>(error, loaded.Version);
             }
 
+            if (recalled && events.Count == 0)
+            {
+                // Nothing is written to catch a stale state, so a refusal is decided on the store's.
+                continue;
+            }
+
             var answer = reply(outcome);
             if (events.Count == 0 && idempotencyKey is null)
             {
@@ -76,6 +93,11 @@ public sealed partial class CommandHandler(IEventStore store, StreamLoader loade
                 await store.AppendAsync(BuildAppend(type, streamId, loaded.Version, events, outcome, context, idempotencyKey, answer), cancellationToken);
                 Telemetry.CommandsAppended.Add(1);
                 activity?.SetTag("cartorders.version", outcome.Version);
+                if (outcome is Accepted<TState> accepted)
+                {
+                    loader.Remember(type, streamId, new Loaded<TState>(accepted.State, accepted.Version, accepted.UpdatedAt));
+                }
+
                 return answer;
             }
             catch (IdempotencyKeyTakenException) when (idempotencyKey is not null)
@@ -85,6 +107,7 @@ public sealed partial class CommandHandler(IEventStore store, StreamLoader loade
             catch (WrongExpectedVersionException conflict)
             {
                 Telemetry.WriteConflicts.Add(1);
+                loader.Forget(streamId);
                 if (idempotencyKey is not null && await ReplayAsync(streamId, idempotencyKey, context) is { } replayed2)
                 {
                     return replayed2;

@@ -43,12 +43,12 @@ public sealed partial class Projector(StreamLoader loader, IViewStore views, IRe
 
     private Task ProjectStreamAsync(IGrouping<string, StoredEvent> stream, CancellationToken cancellationToken) =>
         stream.Key.StartsWith("cart-", StringComparison.Ordinal) ? ProjectCartAsync(stream.Key, stream, cancellationToken)
-        : stream.Key.StartsWith("order-", StringComparison.Ordinal) ? ProjectOrderAsync(stream.Key, cancellationToken)
+        : stream.Key.StartsWith("order-", StringComparison.Ordinal) ? ProjectOrderAsync(stream.Key, stream.Max(e => e.Version), cancellationToken)
         : Task.CompletedTask;
 
     private async Task ProjectCartAsync(string streamId, IEnumerable<StoredEvent> events, CancellationToken cancellationToken)
     {
-        var loaded = await loader.LoadAsync(StreamTypes.Cart, streamId, cancellationToken: cancellationToken);
+        var loaded = await loader.LoadAtLeastAsync(StreamTypes.Cart, streamId, events.Max(e => e.Version), cancellationToken);
         if (loaded.State is not { } cart)
         {
             return;
@@ -76,9 +76,9 @@ public sealed partial class Projector(StreamLoader loader, IViewStore views, IRe
         await PushAsync(() => notifier.CartUpdatedAsync(view, cancellationToken), streamId);
     }
 
-    private async Task ProjectOrderAsync(string streamId, CancellationToken cancellationToken)
+    private async Task ProjectOrderAsync(string streamId, long atLeast, CancellationToken cancellationToken)
     {
-        var loaded = await loader.LoadAsync(StreamTypes.Order, streamId, cancellationToken: cancellationToken);
+        var loaded = await loader.LoadAtLeastAsync(StreamTypes.Order, streamId, atLeast, cancellationToken);
         if (loaded.State is not { } order)
         {
             return;
