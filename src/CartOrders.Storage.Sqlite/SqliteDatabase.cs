@@ -32,6 +32,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
         Pragma(writeConnection, "journal_mode=WAL");
         Pragma(writeConnection, "synchronous=" + synchronous);
         Pragma(writeConnection, "busy_timeout=30000");
+        Pragma(writeConnection, FormattableString.Invariant($"cache_size=-{Math.Clamp(settings.WriterCacheMegabytes, 1, 4096) * 1024}"));
 
         // SQLite's automatic checkpoint stays on: only a checkpoint by the writer itself lets the
         // WAL start over under a steady write load. WalCheckpointer does the bulk of the copying

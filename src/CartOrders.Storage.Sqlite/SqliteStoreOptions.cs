@@ -18,4 +18,12 @@ public sealed class SqliteStoreOptions
     public string Path { get; set; } = System.IO.Path.Combine("data", "cartorders.db");
 
     public SqliteDurability Durability { get; set; } = SqliteDurability.Full;
+
+    /// <summary>
+    /// The most page cache the writer's connection keeps, in MiB (1-4096). SQLite's default of 2 MiB
+    /// is smaller than the pages a busy server writes to (the tails of the event indexes, snapshots,
+    /// views), and every page it drops is read back from the file on the next write that needs it.
+    /// The cache grows only as pages are used.
+    /// </summary>
+    public int WriterCacheMegabytes { get; set; } = 32;
 }
