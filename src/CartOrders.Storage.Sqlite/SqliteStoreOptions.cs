@@ -25,5 +25,5 @@ public sealed class SqliteStoreOptions
     /// views), and every page it drops is read back from the file on the next write that needs it.
     /// The cache grows only as pages are used.
     /// </summary>
-    public int WriterCacheMegabytes { get; set; } = 32;
+    public int WriterCacheMegabytes { get; set; } = 16;
 }

@@ -20,13 +20,13 @@ public sealed class OptionsTests
     }
 
     [Fact]
-    public void The_writer_cache_defaults_to_32_MiB_and_can_be_set()
+    public void The_writer_cache_defaults_to_16_MiB_and_can_be_set()
     {
         using var defaults = Build([]);
         using var configured = Build(new() { ["Sqlite:WriterCacheMegabytes"] = "256" });
 
         defaults.GetRequiredService<IStartupValidator>().Validate();
-        Assert.Equal(32, defaults.GetRequiredService<IOptions<SqliteStoreOptions>>().Value.WriterCacheMegabytes);
+        Assert.Equal(16, defaults.GetRequiredService<IOptions<SqliteStoreOptions>>().Value.WriterCacheMegabytes);
         Assert.Equal(256, configured.GetRequiredService<IOptions<SqliteStoreOptions>>().Value.WriterCacheMegabytes);
     }
 
