@@ -120,7 +120,7 @@ public sealed class RememberedStateTests
     public async Task Remembering_can_be_turned_off()
     {
         await using var h = new Harness();
-        using var loader = new StreamLoader(h.Store, rememberedStreams: 0);
+        using var loader = new StreamLoader(h.Store, capacity: 0);
         var handler = new CommandHandler(h.Store, loader, new StreamLocks(), NullLogger<CommandHandler>.Instance);
         await h.Cart("c1", new CreateCart(Alice, new CartId("c1")), handler: handler);
         var snapshots = h.Store.SnapshotsRead;
@@ -129,5 +129,25 @@ public sealed class RememberedStateTests
 
         Assert.Equal(1, h.Store.SnapshotsRead - snapshots);
         Assert.False(loader.TryRecall(StreamTypes.Cart, "cart-c1", out _));
+    }
+
+    [Fact]
+    public async Task A_state_heavier_than_the_capacity_is_not_kept()
+    {
+        await using var h = new Harness();
+        using var loader = new StreamLoader(h.Store, capacity: 3);
+        var handler = new CommandHandler(h.Store, loader, new StreamLocks(), NullLogger<CommandHandler>.Instance);
+        await h.Cart("c1", new CreateCart(Alice, new CartId("c1")), handler: handler);
+        await h.Cart("c1", new AddItem(Alice, Product(0), 1), handler: handler);
+        Assert.True(loader.TryRecall(StreamTypes.Cart, "cart-c1", out var small));
+        Assert.Equal(2, small.Version);
+
+        // Three lines: the cart now weighs 4, more than the whole capacity.
+        await h.Cart("c1", new AddItem(Alice, Product(1), 1), handler: handler);
+        await h.Cart("c1", new AddItem(Alice, Product(2), 1), handler: handler);
+
+        Assert.False(loader.TryRecall(StreamTypes.Cart, "cart-c1", out _));
+        var reply = await h.Cart("c1", new AddItem(Alice, Product(2), 1), handler: handler);
+        Assert.Equal((5, 4), (reply.Version, Json.Deserialize<CartView>(reply.Body).ItemCount));
     }
 }

@@ -7,34 +7,41 @@ namespace CartOrders.Application.Commands;
 
 /// <summary>
 /// Loads a stream's state from its snapshot plus the events after it: O(1) reads for any length.
-/// It also keeps the most recent state this process has seen of each stream (bounded, least
-/// recently used first out). A state at a version never changes, so a remembered state is always
-/// true at its version; whether it is still the latest is only known to the store, so callers use
-/// it only where a stale one is caught: the command handler, whose append at the remembered
-/// version then conflicts, and the projector, which asks for at least the version it was fed.
+/// It also keeps the most recent state this process has seen of each stream, within a bounded
+/// capacity (least recently used first out). A state at a version never changes, so a remembered
+/// state is always true at its version; whether it is still the latest is only known to the store,
+/// so callers use it only where a stale one is caught: the command handler, whose append at the
+/// remembered version then conflicts, and the projector, which asks for at least the version it
+/// was fed.
 /// </summary>
 public sealed class StreamLoader : IDisposable
 {
-    /// <summary>Streams remembered by default; a cart's state is a few hundred bytes to a few KB.</summary>
-    public const int DefaultRememberedStreams = 10_000;
+    /// <summary>
+    /// The default capacity, in weight units: a stream counts 1 plus its lines (see
+    /// <see cref="StreamType{TState, TEvent}.Weight"/>), a cart line is some 250 bytes of memory,
+    /// so this bounds the remembered states to about 25 MB even if every cart were full.
+    /// </summary>
+    public const int DefaultCapacity = 100_000;
 
     private readonly IEventStore _store;
     private readonly MemoryCache _recent;
 
     public StreamLoader(IEventStore store)
-        : this(store, DefaultRememberedStreams)
+        : this(store, DefaultCapacity)
     {
     }
 
-    public StreamLoader(IEventStore store, int rememberedStreams)
+    /// <param name="store">The event store.</param>
+    /// <param name="capacity">The most weight remembered; 0 remembers nothing.</param>
+    public StreamLoader(IEventStore store, int capacity)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(rememberedStreams);
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
         _store = store;
-        _recent = new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, rememberedStreams), CompactionPercentage = 0.1 });
-        RememberedStreams = rememberedStreams;
+        _recent = new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, capacity), CompactionPercentage = 0.1 });
+        Capacity = capacity;
     }
 
-    public int RememberedStreams { get; }
+    public int Capacity { get; }
 
     public async Task<Loaded<TState>> LoadAsync<TState, TEvent>(
         StreamType<TState, TEvent> type,
@@ -96,7 +103,7 @@ public sealed class StreamLoader : IDisposable
         where TEvent : IDomainEvent
     {
         ArgumentNullException.ThrowIfNull(type);
-        if (_recent.TryGetValue(streamId, out Recent? entry) && entry!.Get() is { Schema: var schema, State: Loaded<TState> state } && schema == type.Schema)
+        if (_recent.TryGetValue(streamId, out Recent? entry) && entry is { State: Loaded<TState> state } && entry.Schema == type.Schema)
         {
             loaded = state;
             return true;
@@ -106,24 +113,29 @@ public sealed class StreamLoader : IDisposable
         return false;
     }
 
-    /// <summary>Remembers a state the stream has had; an older one than already remembered is ignored.</summary>
+    /// <summary>
+    /// Remembers a state the stream has had; one older than the state already remembered is
+    /// ignored, and one heavier than the whole capacity is not kept.
+    /// </summary>
     public void Remember<TState, TEvent>(StreamType<TState, TEvent> type, string streamId, Loaded<TState> loaded)
         where TState : class
         where TEvent : IDomainEvent
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(loaded);
-        if (RememberedStreams == 0 || loaded.State is null)
+        if (Capacity == 0 || loaded.State is null)
         {
             return;
         }
 
-        var entry = _recent.GetOrCreate(streamId, created =>
+        // Check then set is not atomic: a race can leave an older state remembered, which costs
+        // the next command a conflict and a reload, never a wrong answer.
+        if (_recent.TryGetValue(streamId, out Recent? current) && current!.Version > loaded.Version)
         {
-            created.Size = 1;
-            return new Recent();
-        });
-        entry!.Set(type.Schema, loaded, loaded.Version);
+            return;
+        }
+
+        _recent.Set(streamId, new Recent(type.Schema, loaded, loaded.Version), new MemoryCacheEntryOptions { Size = Math.Max(1, type.Weight(loaded.State)) });
     }
 
     /// <summary>Forgets the stream, after a write found the remembered state was not the latest.</summary>
@@ -131,30 +143,5 @@ public sealed class StreamLoader : IDisposable
 
     public void Dispose() => _recent.Dispose();
 
-    private sealed class Recent
-    {
-        private readonly Lock _gate = new();
-        private (string Schema, object State) _value = (string.Empty, new object());
-        private long _version = -1;
-
-        public (string Schema, object State) Get()
-        {
-            lock (_gate)
-            {
-                return _value;
-            }
-        }
-
-        public void Set(string schema, object state, long version)
-        {
-            lock (_gate)
-            {
-                if (version >= _version)
-                {
-                    _value = (schema, state);
-                    _version = version;
-                }
-            }
-        }
-    }
+    private sealed record Recent(string Schema, object State, long Version);
 }

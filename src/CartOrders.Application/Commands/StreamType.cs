@@ -8,16 +8,18 @@ namespace CartOrders.Application.Commands;
 /// What the application needs to know of an aggregate to load it: how to fold an event and
 /// the schema its snapshots are written in (a snapshot of another schema is ignored and the
 /// stream is folded from its events, so changing the state's shape only needs a new name).
+/// <paramref name="Weight"/> is what a state counts against the loader's memory of recent
+/// states: 1 plus the lines or entries that make it grow.
 /// </summary>
-public sealed record StreamType<TState, TEvent>(string Schema, Func<TState?, TEvent, TState?> Evolve)
+public sealed record StreamType<TState, TEvent>(string Schema, Func<TState?, TEvent, TState?> Evolve, Func<TState, int> Weight)
     where TState : class
     where TEvent : IDomainEvent;
 
 public static class StreamTypes
 {
-    public static StreamType<Cart, CartEvent> Cart { get; } = new("Cart.v1", Domain.Carts.Cart.Evolve);
+    public static StreamType<Cart, CartEvent> Cart { get; } = new("Cart.v1", Domain.Carts.Cart.Evolve, cart => 1 + cart.Lines.Count);
 
-    public static StreamType<Order, OrderEvent> Order { get; } = new("Order.v1", Domain.Orders.Order.Evolve);
+    public static StreamType<Order, OrderEvent> Order { get; } = new("Order.v1", Domain.Orders.Order.Evolve, order => 1 + order.Lines.Count + order.History.Count);
 }
 
 /// <summary>A stream's state at a version; UpdatedAt is when its last event happened.</summary>
