@@ -9,6 +9,15 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
 {
     private const string EventColumns = EventRows.Columns;
 
+    /// <summary>
+    /// Snapshots live in their own table, so a stream's snapshot may trail its events: writing the
+    /// state (often several pages for a full cart) at every 16th version instead of every append
+    /// was the largest single saving in the server's profile, and a load reads at most 15 events more.
+    /// </summary>
+    public const int SnapshotEvery = 16;
+
+    public int SnapshotInterval => SnapshotEvery;
+
     public Task<AppendResult> AppendAsync(AppendRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

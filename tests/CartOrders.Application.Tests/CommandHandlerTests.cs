@@ -3,6 +3,7 @@ using CartOrders.Application.Commands;
 using CartOrders.Application.Serialization;
 using CartOrders.Domain;
 using CartOrders.Domain.Carts;
+using CartOrders.Storage.Sqlite;
 using static CartOrders.Application.Tests.Harness;
 
 namespace CartOrders.Application.Tests;
@@ -147,9 +148,37 @@ public sealed class CommandHandlerTests
         var loaded = await h.Loader.LoadAsync(StreamTypes.Cart, "cart-c1", cancellationToken: Ct);
 
         Assert.Equal(301, loaded.Version);
-        Assert.Equal(0, h.Store.EventsRead - before);
+        Assert.Equal(301 % SqliteEventStore.SnapshotEvery, h.Store.EventsRead - before);
         Assert.Equal((299 % 98) + 1, loaded.State!.ItemCount);
     }
+
+    [Fact]
+    public async Task The_embedded_store_takes_a_snapshot_each_time_a_stream_reaches_a_multiple_of_its_interval()
+    {
+        await using var h = await WithCartAsync();
+        for (var i = 0; i < 39; i++)
+        {
+            await h.Cart("c1", new SetItemQuantity(Alice, Product(0), (i % 98) + 1));
+        }
+
+        var snapshot = await h.Store.ReadSnapshotAsync("cart-c1", Ct);
+
+        Assert.Equal(16, SqliteEventStore.SnapshotEvery);
+        Assert.Equal(32, snapshot!.Version);
+        var loaded = await h.Loader.LoadAsync(StreamTypes.Cart, "cart-c1", cancellationToken: Ct);
+        Assert.Equal((40, 39), (loaded.Version, loaded.State!.ItemCount));
+    }
+
+    [Theory]
+    [InlineData(0, 1, 16, false)]
+    [InlineData(14, 15, 16, false)]
+    [InlineData(15, 16, 16, true)]
+    [InlineData(14, 17, 16, true)]
+    [InlineData(16, 17, 16, false)]
+    [InlineData(31, 32, 16, true)]
+    [InlineData(5, 6, 1, true)]
+    public void An_append_carries_a_snapshot_when_it_reaches_a_multiple_of_the_interval(long from, long to, int interval, bool snapshot) =>
+        Assert.Equal(snapshot, CommandHandler.ReachesSnapshot(from, to, interval));
 
     [Fact]
     public async Task The_state_at_an_earlier_version_is_folded_from_the_events()

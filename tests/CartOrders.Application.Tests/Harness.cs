@@ -113,6 +113,8 @@ internal sealed class CountingStore(IEventStore inner) : IEventStore
     }
 
     public Task<IdempotencyRecord?> FindIdempotencyAsync(string streamId, string key, CancellationToken cancellationToken = default) => inner.FindIdempotencyAsync(streamId, key, cancellationToken);
+
+    public int SnapshotInterval => inner.SnapshotInterval;
 }
 
 internal sealed class RecordingNotifier : IRealtimeNotifier

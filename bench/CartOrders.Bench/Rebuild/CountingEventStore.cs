@@ -21,6 +21,8 @@ internal sealed class CountingEventStore(IEventStore inner) : IEventStore
     public Task<Snapshot?> ReadSnapshotAsync(string streamId, CancellationToken cancellationToken = default) => inner.ReadSnapshotAsync(streamId, cancellationToken);
 
     public Task<IdempotencyRecord?> FindIdempotencyAsync(string streamId, string key, CancellationToken cancellationToken = default) => inner.FindIdempotencyAsync(streamId, key, cancellationToken);
+
+    public int SnapshotInterval => inner.SnapshotInterval;
 }
 
 /// <summary>Pushes go nowhere during a rebuild measurement; they are only counted.</summary>

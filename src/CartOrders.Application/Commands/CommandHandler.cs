@@ -90,7 +90,7 @@ public sealed partial class CommandHandler(IEventStore store, StreamLoader loade
 
             try
             {
-                await store.AppendAsync(BuildAppend(type, streamId, loaded.Version, events, outcome, context, idempotencyKey, answer), cancellationToken);
+                await store.AppendAsync(BuildAppend(type, streamId, loaded.Version, events, outcome, context, idempotencyKey, answer, store.SnapshotInterval), cancellationToken);
                 Telemetry.CommandsAppended.Add(1);
                 activity?.SetTag("cartorders.version", outcome.Version);
                 if (outcome is Accepted<TState> accepted)
@@ -175,7 +175,8 @@ public sealed partial class CommandHandler(IEventStore store, StreamLoader loade
         Outcome<TState> outcome,
         CommandContext context,
         string? idempotencyKey,
-        CommandReply answer)
+        CommandReply answer,
+        int interval)
         where TState : class
         where TEvent : IDomainEvent
     {
@@ -183,7 +184,7 @@ public sealed partial class CommandHandler(IEventStore store, StreamLoader loade
         var toAppend = events
             .Select(e => new EventToAppend(Guid.CreateVersion7(context.Now), EventSerializer.TypeName(e), EventSerializer.Serialize(e), metadata))
             .ToList();
-        var snapshot = outcome is Accepted<TState> { State: { } state } && events.Count > 0
+        var snapshot = outcome is Accepted<TState> { State: { } state } && events.Count > 0 && ReachesSnapshot(expectedVersion, outcome.Version, interval)
             ? new Snapshot(streamId, outcome.Version, type.Schema, Json.Serialize(state), context.Now)
             : null;
         var idempotency = idempotencyKey is null
@@ -191,6 +192,10 @@ public sealed partial class CommandHandler(IEventStore store, StreamLoader loade
             : new IdempotencyRecord(idempotencyKey, streamId, context.Fingerprint ?? string.Empty, answer, context.Now);
         return new AppendRequest(streamId, expectedVersion, toAppend, snapshot, idempotency);
     }
+
+    /// <summary>Whether an append from <paramref name="from"/> to <paramref name="to"/> reaches a multiple of the interval.</summary>
+    public static bool ReachesSnapshot(long from, long to, int interval) =>
+        interval <= 1 || from / interval != to / interval;
 
     private static TimeSpan Backoff(int attempt) =>
         TimeSpan.FromMilliseconds(Math.Min(100, 2 << Math.Min(attempt, 6)) * (0.5 + Random.Shared.NextDouble()));

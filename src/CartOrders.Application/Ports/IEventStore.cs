@@ -15,8 +15,9 @@ public sealed record StoredEvent(
     EventMetadata Metadata);
 
 /// <summary>
-/// The folded state of a stream at a version, stored with every append (a "tip") so that
-/// loading a stream costs one read plus the events after it, however long the stream grows.
+/// The folded state of a stream at a version, stored with an append at least every
+/// <see cref="IEventStore.SnapshotInterval"/> events, so that loading a stream costs one read
+/// plus fewer than that many events after it, however long the stream grows.
 /// </summary>
 public sealed record Snapshot(string StreamId, long Version, string Schema, ReadOnlyMemory<byte> State, DateTimeOffset UpdatedAt);
 
@@ -62,6 +63,14 @@ public interface IEventStore
     Task<Snapshot?> ReadSnapshotAsync(string streamId, CancellationToken cancellationToken = default);
 
     Task<IdempotencyRecord?> FindIdempotencyAsync(string streamId, string key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// How often an append must carry a snapshot: one whenever the stream's version reaches a
+    /// multiple of it. 1 (the default) means with every append, for stores whose stream head is
+    /// the snapshot; a store that keeps snapshots apart from the events can take fewer, trading a
+    /// few more events read per load (fewer than the interval) for writing the state less often.
+    /// </summary>
+    int SnapshotInterval => 1;
 }
 
 public sealed class WrongExpectedVersionException(string streamId, long expected, long? actual)
