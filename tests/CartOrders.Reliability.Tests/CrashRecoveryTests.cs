@@ -218,27 +218,28 @@ public sealed class CrashRecoveryTests
         var resolved = 0;
         foreach (var command in commands.Where(c => c.Final is null))
         {
-            for (var attempt = 0; command.Final is null; attempt++)
-            {
-                Assert.True(attempt < 50, $"{command.Method} {command.Path} (key {command.Key}) got no final answer after a restart");
-                try
+            await EventuallyAsync(
+                async () =>
                 {
-                    var answer = await api.SendAsync(command.Method, command.Path, command.User, command.Body, command.Key, cancellationToken);
-                    if (answer.Status is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)
+                    try
                     {
-                        await Task.Delay(100, cancellationToken);
-                        continue;
+                        var answer = await api.SendAsync(command.Method, command.Path, command.User, command.Body, command.Key, cancellationToken);
+                        if (answer.Status is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)
+                        {
+                            return false;
+                        }
+
+                        Assert.True((int)answer.Status < 500, $"retry of {command.Path} answered {(int)answer.Status}: {answer.Body}");
+                        command.Final = answer;
+                        return true;
                     }
-
-                    Assert.True((int)answer.Status < 500, $"retry of {command.Path} answered {(int)answer.Status}: {answer.Body}");
-                    command.Final = answer;
-                }
-                catch (HttpRequestException)
-                {
-                    await Task.Delay(100, cancellationToken);
-                }
-            }
-
+                    catch (HttpRequestException)
+                    {
+                        return false;
+                    }
+                },
+                $"{command.Method} {command.Path} (key {command.Key}) answered after a restart",
+                cancellationToken);
             resolved++;
         }
 
