@@ -48,12 +48,15 @@ public sealed partial class CommandHandler(IEventStore store, StreamLoader loade
         {
             // The state this process last wrote or read is tried first: an append at its version
             // conflicts if the stream has moved on, and the command is then decided on the store's.
-            Loaded<TState>? loaded = null;
-            var recalled = recall && loader.TryRecall(type, streamId, out loaded) && (context.ExpectedVersion ?? loaded.Version) == loaded.Version;
-            if (!recalled || loaded is null)
+            Loaded<TState> loaded;
+            var recalled = false;
+            if (recall && loader.TryRecall(type, streamId, out var remembered) && (context.ExpectedVersion ?? remembered.Version) == remembered.Version)
             {
-                loaded = await loader.LoadAsync(type, streamId, cancellationToken: cancellationToken);
-                loader.Remember(type, streamId, loaded);
+                (loaded, recalled) = (remembered, true);
+            }
+            else
+            {
+                loaded = await loader.LoadLatestAsync(type, streamId, cancellationToken);
             }
 
             recall = false;

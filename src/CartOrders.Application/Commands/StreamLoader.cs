@@ -87,11 +87,19 @@ public sealed class StreamLoader : IDisposable
         where TState : class
         where TEvent : IDomainEvent
     {
-        if (TryRecall(type, streamId, out var recent) && recent.Version >= atLeast)
-        {
-            return recent;
-        }
+        return TryRecall(type, streamId, out var recent) && recent.Version >= atLeast
+            ? recent
+            : await LoadLatestAsync(type, streamId, cancellationToken);
+    }
 
+    /// <summary>The stream's latest state from the store, which is then remembered.</summary>
+    public async Task<Loaded<TState>> LoadLatestAsync<TState, TEvent>(
+        StreamType<TState, TEvent> type,
+        string streamId,
+        CancellationToken cancellationToken = default)
+        where TState : class
+        where TEvent : IDomainEvent
+    {
         var loaded = await LoadAsync(type, streamId, cancellationToken: cancellationToken);
         Remember(type, streamId, loaded);
         return loaded;

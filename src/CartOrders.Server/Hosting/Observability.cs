@@ -1,4 +1,5 @@
 using CartOrders.Application;
+using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -24,7 +25,7 @@ public static class Observability
         // Microsoft.AspNetCore is turned up for a diagnosis; only configuring this exact category
         // brings them back (docs/local-server.md).
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
-        builder.Logging.AddPublishedEventLog(json: !builder.Environment.IsDevelopment());
+        builder.Logging.AddPublishedEventLog(builder.Environment.IsDevelopment() ? ConsoleFormatterNames.Simple : ConsoleFormatterNames.Json);
         if (builder.Environment.IsDevelopment())
         {
             builder.Logging.AddSimpleConsole(console =>
