@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -7,6 +6,7 @@ using System.Text.Json.Nodes;
 using CartOrders.Bench.Server;
 using CartOrders.Domain.Catalog;
 using CartOrders.Reliability.Tests.Support;
+using CartOrders.Server.Tests.Fixtures;
 
 namespace CartOrders.Reliability.Tests;
 
@@ -20,6 +20,8 @@ namespace CartOrders.Reliability.Tests;
 /// </summary>
 public sealed class CrashRecoveryTests
 {
+    private static readonly TimeSpan RecoveryWait = TimeSpan.FromSeconds(60);
+
     private const int KillRounds = 3;
     private const int Workers = 8;
     private const int UserCount = 4;
@@ -218,7 +220,7 @@ public sealed class CrashRecoveryTests
         var resolved = 0;
         foreach (var command in commands.Where(c => c.Final is null))
         {
-            await EventuallyAsync(
+            await Eventually.TrueAsync(
                 async () =>
                 {
                     try
@@ -238,8 +240,8 @@ public sealed class CrashRecoveryTests
                         return false;
                     }
                 },
-                $"{command.Method} {command.Path} (key {command.Key}) answered after a restart",
-                cancellationToken);
+                RecoveryWait,
+                () => $"{command.Method} {command.Path} (key {command.Key}) answered after a restart");
             resolved++;
         }
 
@@ -327,7 +329,7 @@ public sealed class CrashRecoveryTests
         var orders = checkouts.ToDictionary(c => c.CartId!, c => JsonNode.Parse(c.Final!.Body)!["orderId"]!.GetValue<string>());
         foreach (var checkout in checkouts)
         {
-            await EventuallyAsync(async () => (await api.SendAsync(HttpMethod.Get, $"/api/orders/{orders[checkout.CartId!]}", checkout.User, cancellationToken: cancellationToken)).Status == HttpStatusCode.OK, $"order of cart {checkout.CartId} placed", cancellationToken);
+            await Eventually.TrueAsync(async () => (await api.SendAsync(HttpMethod.Get, $"/api/orders/{orders[checkout.CartId!]}", checkout.User, cancellationToken: cancellationToken)).Status == HttpStatusCode.OK, RecoveryWait, $"order of cart {checkout.CartId} placed");
         }
 
         await OutOfProcessServer.WaitForProjectionAsync(api, cancellationToken);
@@ -365,7 +367,7 @@ public sealed class CrashRecoveryTests
 
         IReadOnlyList<(string Type, string Id, string Subject)> logged = [];
         var missing = new List<(string Type, string Subject)>();
-        await EventuallyAsync(
+        await Eventually.TrueAsync(
             () =>
             {
                 logged = server.LoggedIntegrationEvents();
@@ -373,8 +375,8 @@ public sealed class CrashRecoveryTests
                 missing = [.. expected.Keys.Where(k => !seen.Contains(k))];
                 return Task.FromResult(missing.Count == 0);
             },
-            () => $"every public event of a successful checkout logged by the publisher; missing {missing.Count} of {expected.Count}: {string.Join(", ", missing.Take(10))}",
-            cancellationToken);
+            RecoveryWait,
+            () => $"every public event of a successful checkout logged by the publisher; missing {missing.Count} of {expected.Count}: {string.Join(", ", missing.Take(10))}");
         foreach (var ((type, subject), id) in expected)
         {
             var ids = logged.Where(e => e.Type == type && e.Subject == subject).Select(e => e.Id).Distinct().ToList();
@@ -402,18 +404,5 @@ public sealed class CrashRecoveryTests
 
         var pushed = await watcher.PushOfAsync(cartId, added.Version!.Value, TimeSpan.FromSeconds(15), cancellationToken);
         Assert.True(pushed is not null, $"no cartUpdated for {cartId} v{added.Version} within 15 s after the restart");
-    }
-
-    private static Task EventuallyAsync(Func<Task<bool>> condition, string what, CancellationToken cancellationToken) =>
-        EventuallyAsync(condition, () => what, cancellationToken);
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, Func<string> what, CancellationToken cancellationToken)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"not within 60 s: {what()}");
-            await Task.Delay(50, cancellationToken);
-        }
     }
 }
