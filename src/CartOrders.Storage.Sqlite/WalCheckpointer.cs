@@ -5,7 +5,7 @@ namespace CartOrders.Storage.Sqlite;
 
 /// <summary>
 /// Copies the WAL back into the database file on a thread and connection of its own, a few
-/// milliseconds behind the writer. SQLite's automatic checkpoint runs inside the commit that
+/// tens of milliseconds behind the writer. SQLite's automatic checkpoint runs inside the commit that
 /// crosses its threshold, stalling that commit (and every write waiting on it) for the copy and
 /// an fsync of the database file. It cannot simply be turned off: under a steady write load only
 /// a checkpoint by the writer itself leaves the WAL fully copied when its next transaction
@@ -16,7 +16,14 @@ namespace CartOrders.Storage.Sqlite;
 /// </summary>
 internal sealed partial class WalCheckpointer : IDisposable
 {
-    private static readonly TimeSpan s_interval = TimeSpan.FromMilliseconds(25);
+    /// <summary>
+    /// How often the WAL is copied. A checkpoint's fsync of the database file shares the disk with
+    /// the writer's fsyncs, so the interval trades how long commits stall behind one checkpoint
+    /// against how often they do (measured with the bench: 8 writers' append p99 about 2.0 ms at
+    /// 25 ms, 1.0-1.2 ms at 50 ms, 0.8 ms at 100 ms; the p99 of 1,000 HTTP commands/s about 3.4 ms
+    /// at 25 ms, 3.9 ms at 50 ms, 4.1 ms at 100 ms and 5.4 ms at 250 ms).
+    /// </summary>
+    private static readonly TimeSpan s_interval = TimeSpan.FromMilliseconds(50);
 
     private readonly SqliteConnection _connection;
     private readonly ILogger _logger;
