@@ -11,7 +11,7 @@ internal static class HttpBench
 {
     private const string Part = "2 HTTP";
     private const int Clients = 64;
-    private static readonly double[] s_steps = [1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000, 8_000, 10_000];
+    private static readonly double[] s_steps = [1_000, 1_250, 1_500, 1_750, 2_000, 2_500, 3_000, 4_000, 5_000, 6_000, 7_000, 8_000, 10_000];
     private static readonly TimeSpan s_closedLoopWarmup = TimeSpan.FromSeconds(2);
 
     public static async Task RunAsync(BenchOptions options, Report report, CancellationToken cancellationToken)
