@@ -200,7 +200,7 @@ public sealed class CommandHandlerTests
         var context = new CommandContext(Alice, DateTimeOffset.UtcNow, IdempotencyKey: "late", Fingerprint: "f");
         var first = await h.Cart("c1", new AddItem(Alice, Product(0), 1), context);
         var store = new LateVisibilityStore(h.Store, hiddenReads: 3);
-        var handler = new CommandHandler(store, new StreamLoader(store), new StreamLocks(), Microsoft.Extensions.Logging.Abstractions.NullLogger<CommandHandler>.Instance);
+        var handler = h.NewHandler(store);
 
         var again = await h.Cart("c1", new AddItem(Alice, Product(0), 1), context, handler);
 

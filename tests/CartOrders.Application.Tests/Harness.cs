@@ -61,7 +61,12 @@ internal sealed class Harness : IAsyncDisposable
     public static Actor Bob { get; } = new(new UserId("bob"));
 
     /// <summary>Another handler on the same store, as a second instance of the host would have.</summary>
-    public CommandHandler NewHandler() => new(Store, new StreamLoader(Store), new StreamLocks(), NullLogger<CommandHandler>.Instance);
+    /// <summary>A handler as another instance would have: its own locks and, unless given one, its own loader.</summary>
+    public CommandHandler NewHandler(IEventStore? store = null, StreamLoader? loader = null)
+    {
+        store ??= Store;
+        return new(store, loader ?? new StreamLoader(store), new StreamLocks(), NullLogger<CommandHandler>.Instance);
+    }
 
     public static CommandReply Reply(Outcome<Cart> outcome) => outcome switch
     {

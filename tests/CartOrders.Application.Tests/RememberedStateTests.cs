@@ -3,7 +3,6 @@ using CartOrders.Application.Projections;
 using CartOrders.Application.Serialization;
 using CartOrders.Domain;
 using CartOrders.Domain.Carts;
-using Microsoft.Extensions.Logging.Abstractions;
 using static CartOrders.Application.Tests.Harness;
 
 namespace CartOrders.Application.Tests;
@@ -95,7 +94,7 @@ public sealed class RememberedStateTests
     public async Task The_projector_takes_the_state_the_command_left_and_loads_when_the_feed_is_ahead_of_it()
     {
         await using var h = new Harness();
-        var here = new CommandHandler(h.Store, h.Loader, new StreamLocks(), NullLogger<CommandHandler>.Instance);
+        var here = h.NewHandler(loader: h.Loader);
         await h.Cart("c1", new CreateCart(Alice, new CartId("c1")), handler: here);
         await h.Cart("c1", new AddItem(Alice, Product(0), 2), handler: here);
         var first = await h.Feed.ReadAsync(null, 100, Ct);
@@ -121,7 +120,7 @@ public sealed class RememberedStateTests
     {
         await using var h = new Harness();
         using var loader = new StreamLoader(h.Store, capacity: 0);
-        var handler = new CommandHandler(h.Store, loader, new StreamLocks(), NullLogger<CommandHandler>.Instance);
+        var handler = h.NewHandler(loader: loader);
         await h.Cart("c1", new CreateCart(Alice, new CartId("c1")), handler: handler);
         var snapshots = h.Store.SnapshotsRead;
 
@@ -136,7 +135,7 @@ public sealed class RememberedStateTests
     {
         await using var h = new Harness();
         using var loader = new StreamLoader(h.Store, capacity: 3);
-        var handler = new CommandHandler(h.Store, loader, new StreamLocks(), NullLogger<CommandHandler>.Instance);
+        var handler = h.NewHandler(loader: loader);
         await h.Cart("c1", new CreateCart(Alice, new CartId("c1")), handler: handler);
         await h.Cart("c1", new AddItem(Alice, Product(0), 1), handler: handler);
         Assert.True(loader.TryRecall(StreamTypes.Cart, "cart-c1", out var small));

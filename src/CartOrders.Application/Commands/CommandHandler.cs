@@ -43,14 +43,14 @@ public sealed partial class CommandHandler(IEventStore store, StreamLoader loade
 
         // One writer per stream in this process: conflicts then only come from other instances.
         using var streamLock = await locks.AcquireAsync(streamId, cancellationToken);
-        var recall = true;
         for (var attempt = 1; ; attempt++)
         {
-            // The state this process last wrote or read is tried first: an append at its version
-            // conflicts if the stream has moved on, and the command is then decided on the store's.
+            // The state this process last wrote or read is tried first (first attempt only): an
+            // append at its version conflicts if the stream has moved on, and the command is then
+            // decided on the store's.
             Loaded<TState> loaded;
             var recalled = false;
-            if (recall && loader.TryRecall(type, streamId, out var remembered) && (context.ExpectedVersion ?? remembered.Version) == remembered.Version)
+            if (attempt == 1 && loader.TryRecall(type, streamId, out var remembered) && (context.ExpectedVersion ?? remembered.Version) == remembered.Version)
             {
                 (loaded, recalled) = (remembered, true);
             }
@@ -59,7 +59,6 @@ public sealed partial class CommandHandler(IEventStore store, StreamLoader loade
                 loaded = await loader.LoadLatestAsync(type, streamId, cancellationToken);
             }
 
-            recall = false;
             if (context.ExpectedVersion is { } pinned && pinned != loaded.Version)
             {
                 throw new VersionMismatchException(loaded.Version);
