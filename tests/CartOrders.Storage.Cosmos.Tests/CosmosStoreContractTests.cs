@@ -1,3 +1,4 @@
+using CartOrders.CosmosServer;
 using CartOrders.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -5,29 +6,15 @@ using Microsoft.Extensions.Options;
 namespace CartOrders.Storage.Cosmos.Tests;
 
 /// <summary>
-/// The store contract against a real Cosmos endpoint (the emulator or an account) named by
-/// COSMOS_CONNECTION_STRING, in a database of its own that is deleted afterwards. Without the
-/// variable every test reports as skipped, with one plain reason.
+/// The store contract against a Cosmos endpoint: the emulator or an account named by
+/// COSMOS_CONNECTION_STRING, or else an in-process local Cosmos server (tests/CartOrders.CosmosServer),
+/// in a database of its own that is deleted afterwards.
 /// </summary>
 public sealed class CosmosStoreContractTests(CosmosContractDatabase fixture) : StoreContract, IClassFixture<CosmosContractDatabase>
 {
-    private static int s_announced;
-
     protected override Task<StoreUnderTest> CreateStoreAsync()
     {
         var database = fixture.Database;
-        if (database is null)
-        {
-            // Said once for the run (console and the first skipped test's output); each test's skip carries the reason too.
-            if (Interlocked.Exchange(ref s_announced, 1) == 0)
-            {
-                Console.WriteLine(CosmosContractDatabase.SkipReason);
-                TestContext.Current.TestOutputHelper?.WriteLine(CosmosContractDatabase.SkipReason);
-            }
-
-            Assert.Skip(CosmosContractDatabase.SkipReason);
-        }
-
         var requests = fixture.Requests;
         var events = new CosmosEventStore(database, requests);
         return Task.FromResult(new StoreUnderTest(
@@ -39,24 +26,27 @@ public sealed class CosmosStoreContractTests(CosmosContractDatabase fixture) : S
     }
 }
 
-/// <summary>A fresh database per run (so the feed sees only this run's events), deleted at the end.</summary>
+/// <summary>
+/// A fresh database per run (so the feed sees only this run's events), deleted at the end, on the
+/// endpoint COSMOS_CONNECTION_STRING names, or on a local Cosmos server started for the run.
+/// </summary>
 public sealed class CosmosContractDatabase : IAsyncLifetime
 {
     public const string Variable = "COSMOS_CONNECTION_STRING";
 
-    public const string SkipReason =
-        "COSMOS_CONNECTION_STRING is not set: skipped the Cosmos store contract (set it to the emulator's or an account's connection string to run it).";
-
     internal CosmosRequests Requests { get; } = new(NullLogger<CosmosRequests>.Instance);
 
-    internal CosmosDatabase? Database { get; private set; }
+    private LocalCosmosServer? _local;
+
+    internal CosmosDatabase Database { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
         var connectionString = Environment.GetEnvironmentVariable(Variable);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            return;
+            _local = await LocalCosmosServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+            connectionString = _local.ConnectionString;
         }
 
         var options = new CosmosStoreOptions
@@ -78,18 +68,26 @@ public sealed class CosmosContractDatabase : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        if (Database is not { } database)
-        {
-            return;
-        }
-
         try
         {
-            await database.Client.GetDatabase(database.Options.DatabaseName).DeleteAsync();
+            if (Database is { } database)
+            {
+                try
+                {
+                    await database.Client.GetDatabase(database.Options.DatabaseName).DeleteAsync();
+                }
+                finally
+                {
+                    database.Dispose();
+                }
+            }
         }
         finally
         {
-            database.Dispose();
+            if (_local is not null)
+            {
+                await _local.DisposeAsync();
+            }
         }
     }
 }
