@@ -184,5 +184,5 @@ internal static class BatchCodec
     }
 
     public static JsonObject? Body(BatchOperation operation) =>
-        operation.ResourceBody is { } bytes && Container.TryParseObject(bytes, out var body) ? body : null;
+        operation.ResourceBody is { } bytes && ContainerState.TryParseObject(bytes, out var body) ? body : null;
 }

@@ -65,8 +65,8 @@ internal static class EffectivePartitionKey
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(ranges, 1);
         var bounds = new string[ranges + 1];
-        bounds[0] = Container.MinEpk;
-        bounds[ranges] = Container.MaxEpk;
+        bounds[0] = ContainerState.MinEpk;
+        bounds[ranges] = ContainerState.MaxEpk;
         for (var i = 1; i < ranges; i++)
         {
             bounds[i] = Format(s_top * i / ranges);
@@ -78,8 +78,8 @@ internal static class EffectivePartitionKey
     public static string Middle(string min, string max) => Format((Parse(min) + Parse(max)) / 2);
 
     private static BigInteger Parse(string epk) =>
-        epk == Container.MinEpk ? BigInteger.Zero
-        : epk == Container.MaxEpk ? s_top
+        epk == ContainerState.MinEpk ? BigInteger.Zero
+        : epk == ContainerState.MaxEpk ? s_top
         : BigInteger.Parse("0" + epk.PadRight(32, '0'), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 
     private static string Format(BigInteger value) => value.ToString("X32", CultureInfo.InvariantCulture)[^32..];

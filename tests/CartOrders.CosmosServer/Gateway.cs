@@ -261,7 +261,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
 
     private Reply CreateDatabase(byte[] body, long now)
     {
-        if (!Container.TryParseObject(body, out var posted) || posted!["id"] is not JsonValue idValue || !idValue.TryGetValue<string>(out var id) || !ValidName(id))
+        if (!ContainerState.TryParseObject(body, out var posted) || posted!["id"] is not JsonValue idValue || !idValue.TryGetValue<string>(out var id) || !ValidName(id))
         {
             return Error(400, "The input name is invalid or missing.");
         }
@@ -275,9 +275,9 @@ internal sealed class Gateway(Account account, CosmosServerState state)
         return Json(201, database.ToJson()).With("etag", database.ETag);
     }
 
-    private Reply CreateContainer(Database database, byte[] body, long now)
+    private Reply CreateContainer(DatabaseState database, byte[] body, long now)
     {
-        if (!Container.TryParseObject(body, out var posted) || posted!["id"] is not JsonValue idValue || !idValue.TryGetValue<string>(out var id) || !ValidName(id))
+        if (!ContainerState.TryParseObject(body, out var posted) || posted!["id"] is not JsonValue idValue || !idValue.TryGetValue<string>(out var id) || !ValidName(id))
         {
             return Error(400, "The input name is invalid or missing.");
         }
@@ -294,14 +294,14 @@ internal sealed class Gateway(Account account, CosmosServerState state)
             return Error(409, "Resource with specified id, name, or unique index already exists.");
         }
 
-        var container = database.AddContainer(Container.Normalize(posted), now, state.Options.PartitionKeyRanges);
+        var container = database.AddContainer(ContainerState.Normalize(posted), now, state.Options.PartitionKeyRanges);
         account.MetadataVersion++;
         return Json(201, container.ToJson()).With("etag", container.ETag);
     }
 
     private static bool ValidName(string id) => id.Length is > 0 and <= 255 && id.IndexOfAny(['/', '\\', '?', '#']) < 0 && !id.EndsWith(' ');
 
-    private static Reply PartitionKeyRanges(HttpRequest request, Container container)
+    private static Reply PartitionKeyRanges(HttpRequest request, ContainerState container)
     {
         var etag = Etags.Lsn(container.RangesVersion);
         if (request.Headers.IfNoneMatch.ToString() == etag)
@@ -317,7 +317,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
             ["minInclusive"] = r.Min,
             ["maxExclusive"] = r.Max,
             ["ridPrefix"] = int.Parse(r.Id, CultureInfo.InvariantCulture),
-            ["_self"] = $"dbs/{container.Database.Rid}/colls/{container.Rid}/pkranges/{r.Rid}/",
+            ["_self"] = $"dbs/{container.DatabaseState.Rid}/colls/{container.Rid}/pkranges/{r.Rid}/",
             ["throughputFraction"] = 1.0 / container.Ranges.Count,
             ["status"] = "online",
             ["parents"] = new JsonArray([.. r.Parents.Select(p => JsonValue.Create(p))]),
@@ -328,7 +328,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
         return Feed("PartitionKeyRanges", ranges, container.Rid).With("etag", etag);
     }
 
-    private static Reply ReadItem(HttpRequest request, Container container, string id, long now)
+    private static Reply ReadItem(HttpRequest request, ContainerState container, string id, long now)
     {
         var partitionKey = PartitionKeyHeader(request, container);
         var result = container.Begin(now).Read(new ItemKey(partitionKey, id));
@@ -346,12 +346,12 @@ internal sealed class Gateway(Account account, CosmosServerState state)
         return ItemHeaders(Json(200, item.Body), container, item, container.Lsn);
     }
 
-    private static Reply Write(HttpRequest request, Container container, byte[] body, long now, string kind, string? id)
+    private static Reply Write(HttpRequest request, ContainerState container, byte[] body, long now, string kind, string? id)
     {
         var partitionKey = PartitionKeyHeader(request, container);
         var ifMatch = request.Headers.IfMatch.ToString() is { Length: > 0 } match ? match : null;
         JsonObject? document = null;
-        if (kind != "delete" && !Container.TryParseObject(body, out document))
+        if (kind != "delete" && !ContainerState.TryParseObject(body, out document))
         {
             return Error(400, "The request payload is invalid: a JSON object is expected.");
         }
@@ -375,7 +375,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
         return ItemHeaders(reply, container, result.Item!, lsn);
     }
 
-    private static Reply ItemHeaders(Reply reply, Container container, Item item, long lsn)
+    private static Reply ItemHeaders(Reply reply, ContainerState container, Item item, long lsn)
     {
         reply.With("etag", item.ETag)
             .With("lsn", lsn.ToString(CultureInfo.InvariantCulture))
@@ -383,17 +383,17 @@ internal sealed class Gateway(Account account, CosmosServerState state)
         return reply;
     }
 
-    private static string SessionToken(Container container, string epk, long lsn)
+    private static string SessionToken(ContainerState container, string epk, long lsn)
     {
-        var range = container.Ranges.FirstOrDefault(r => Container.InRange(epk, r.Min, r.Max)) ?? container.Ranges[0];
+        var range = container.Ranges.FirstOrDefault(r => ContainerState.InRange(epk, r.Min, r.Max)) ?? container.Ranges[0];
         return $"{range.Id}:-1#{lsn.ToString(CultureInfo.InvariantCulture)}";
     }
 
-    private static Reply ItemError(ItemResult result, Container container) =>
+    private static Reply ItemError(ItemResult result, ContainerState container) =>
         Error(result.Status, result.Message ?? "The request failed.", result.SubStatus)
             .With("x-ms-session-token", $"{container.Ranges[0].Id}:-1#{container.Lsn.ToString(CultureInfo.InvariantCulture)}");
 
-    private static string PartitionKeyHeader(HttpRequest request, Container container)
+    private static string PartitionKeyHeader(HttpRequest request, ContainerState container)
     {
         var header = request.Headers["x-ms-documentdb-partitionkey"].ToString();
         if (header.Length == 0)
@@ -404,7 +404,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
         return ParsePartitionKey(header, container);
     }
 
-    private static string ParsePartitionKey(string json, Container container)
+    private static string ParsePartitionKey(string json, ContainerState container)
     {
         try
         {
@@ -428,7 +428,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
 
     private static (SqlQuery Query, Dictionary<string, JsonNode?> Parameters) ParseQuerySpec(byte[] body)
     {
-        if (!Container.TryParseObject(body, out var spec) || spec!["query"] is not JsonValue text || !text.TryGetValue<string>(out var queryText))
+        if (!ContainerState.TryParseObject(body, out var spec) || spec!["query"] is not JsonValue text || !text.TryGetValue<string>(out var queryText))
         {
             throw new SqlException("The query request body is invalid: {\"query\": ..., \"parameters\": [...]} is expected.");
         }
@@ -449,7 +449,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
     }
 
     /// <summary>The items a query or feed request addresses: one partition key, or one partition key range (optionally narrowed by EPK headers).</summary>
-    private static (IEnumerable<Item> Items, Reply? Gone) Scope(HttpRequest request, Container container, long now)
+    private static (IEnumerable<Item> Items, Reply? Gone) Scope(HttpRequest request, ContainerState container, long now)
     {
         var live = container.LiveItems(now);
         var header = request.Headers["x-ms-documentdb-partitionkey"].ToString();
@@ -474,7 +474,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
 
         var min = request.Headers["x-ms-start-epk"].ToString() is { Length: > 0 } start ? start : range.Min;
         var max = request.Headers["x-ms-end-epk"].ToString() is { Length: > 0 } end ? end : range.Max;
-        return (live.Where(i => Container.InRange(i.Epk, min, max)), null);
+        return (live.Where(i => ContainerState.InRange(i.Epk, min, max)), null);
     }
 
     private static int PageSize(HttpRequest request) =>
@@ -482,7 +482,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
             ? size
             : size == -1 ? int.MaxValue : DefaultPageSize;
 
-    private static Reply Query(HttpRequest request, Container container, byte[] body, long now)
+    private static Reply Query(HttpRequest request, ContainerState container, byte[] body, long now)
     {
         var (query, parameters) = ParseQuerySpec(body);
         var (items, gone) = Scope(request, container, now);
@@ -496,7 +496,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
         return Page(container, page.Rows, page.Continuation);
     }
 
-    private static Reply ReadFeed(HttpRequest request, Container container, long now)
+    private static Reply ReadFeed(HttpRequest request, ContainerState container, long now)
     {
         var (items, gone) = Scope(request, container, now);
         if (gone is not null)
@@ -509,7 +509,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
         return Page(container, page.Rows, page.Continuation);
     }
 
-    private static Reply Page(Container container, IReadOnlyList<JsonNode?> rows, string? continuation)
+    private static Reply Page(ContainerState container, IReadOnlyList<JsonNode?> rows, string? continuation)
     {
         var reply = Feed("Documents", rows, container.Rid)
             .With("x-ms-item-count", rows.Count.ToString(CultureInfo.InvariantCulture))
@@ -528,7 +528,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
     /// unless the feed ends, and never splits the items of one transaction (one LSN) across pages.
     /// The ETag is the LSN read up to; a read with nothing newer answers 304.
     /// </summary>
-    private static Reply ChangeFeed(HttpRequest request, Container container, long now)
+    private static Reply ChangeFeed(HttpRequest request, ContainerState container, long now)
     {
         var (items, gone) = Scope(request, container, now);
         if (gone is not null)
@@ -588,7 +588,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
             .With("x-ms-session-token", $"{container.Ranges[0].Id}:-1#{container.Lsn.ToString(CultureInfo.InvariantCulture)}");
     }
 
-    private static Reply NotModified(Container container, long lsn) =>
+    private static Reply NotModified(ContainerState container, long lsn) =>
         new Reply(304).With("etag", Etags.Lsn(lsn)).With("x-ms-item-count", "0")
             .With("lsn", container.Lsn.ToString(CultureInfo.InvariantCulture))
             .With("x-ms-session-token", $"{container.Ranges[0].Id}:-1#{container.Lsn.ToString(CultureInfo.InvariantCulture)}");
@@ -623,7 +623,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
 
         BatchResult[] results;
         int status;
-        Container container;
+        ContainerState container;
         long lsn;
         string partitionKey;
         lock (account.Gate)
@@ -681,7 +681,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
         return reply;
     }
 
-    private static ItemResult Execute(Transaction transaction, Container container, string batchPartitionKey, BatchOperation operation)
+    private static ItemResult Execute(Transaction transaction, ContainerState container, string batchPartitionKey, BatchOperation operation)
     {
         var partitionKey = operation.PartitionKey is { } own ? ParsePartitionKey(own, container) : batchPartitionKey;
         if (partitionKey != batchPartitionKey)

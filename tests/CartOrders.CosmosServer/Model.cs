@@ -10,24 +10,24 @@ internal sealed class Account
 
     public Lock Gate { get; } = new();
 
-    public Dictionary<string, Database> Databases { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, DatabaseState> Databases { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Bumped by every change of a database or container, so a durable copy knows what to write.</summary>
     public long MetadataVersion { get; set; }
 
-    public Database AddDatabase(string id, long ts)
+    public DatabaseState AddDatabase(string id, long ts)
     {
-        var database = new Database(id, ResourceIds.Database(++_databases), ts);
+        var database = new DatabaseState(id, ResourceIds.Database(++_databases), ts);
         Databases.Add(id, database);
         MetadataVersion++;
         return database;
     }
 
-    public Database? FindDatabase(string segment) =>
+    public DatabaseState? FindDatabase(string segment) =>
         Databases.TryGetValue(segment, out var byId) ? byId : Databases.Values.FirstOrDefault(d => d.Rid == segment);
 }
 
-internal sealed class Database(string id, byte[] ridBytes, long ts)
+internal sealed class DatabaseState(string id, byte[] ridBytes, long ts)
 {
     private uint _containers;
 
@@ -41,14 +41,14 @@ internal sealed class Database(string id, byte[] ridBytes, long ts)
 
     public string ETag { get; } = Etags.New();
 
-    public Dictionary<string, Container> Containers { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, ContainerState> Containers { get; } = new(StringComparer.Ordinal);
 
-    public Container? FindContainer(string segment) =>
+    public ContainerState? FindContainer(string segment) =>
         Containers.TryGetValue(segment, out var byId) ? byId : Containers.Values.FirstOrDefault(c => c.Rid == segment);
 
-    public Container AddContainer(JsonObject definition, long ts, int ranges)
+    public ContainerState AddContainer(JsonObject definition, long ts, int ranges)
     {
-        var container = new Container(this, definition, ResourceIds.Container(RidBytes, ++_containers), ts, ranges);
+        var container = new ContainerState(this, definition, ResourceIds.Container(RidBytes, ++_containers), ts, ranges);
         Containers.Add(container.Id, container);
         return container;
     }

@@ -157,7 +157,7 @@ internal static class QueryEngine
         {
             ["partitionedQueryExecutionInfoVersion"] = 2,
             ["queryInfo"] = queryInfo,
-            ["queryRanges"] = new JsonArray(new JsonObject { ["min"] = Container.MinEpk, ["max"] = Container.MaxEpk, ["isMinInclusive"] = true, ["isMaxInclusive"] = false }),
+            ["queryRanges"] = new JsonArray(new JsonObject { ["min"] = ContainerState.MinEpk, ["max"] = ContainerState.MaxEpk, ["isMinInclusive"] = true, ["isMaxInclusive"] = false }),
         };
     }
 

@@ -11,7 +11,7 @@ internal sealed record PartitionKeyRange(string Id, string Min, string Max, IRea
 /// A container: its definition, items and partition key ranges. Writes are transactions (one item,
 /// or a whole batch) that commit together under one new LSN, or not at all.
 /// </summary>
-internal sealed class Container
+internal sealed class ContainerState
 {
     public const string MinEpk = "";
     public const string MaxEpk = "FF";
@@ -19,9 +19,9 @@ internal sealed class Container
     private ulong _items;
     private ulong _rangeSequence;
 
-    public Container(Database database, JsonObject definition, byte[] ridBytes, long ts, int ranges)
+    public ContainerState(DatabaseState database, JsonObject definition, byte[] ridBytes, long ts, int ranges)
     {
-        Database = database;
+        DatabaseState = database;
         Definition = definition;
         RidBytes = ridBytes;
         Rid = ResourceIds.Text(ridBytes);
@@ -38,7 +38,7 @@ internal sealed class Container
         }
     }
 
-    public Database Database { get; }
+    public DatabaseState DatabaseState { get; }
 
     public string Id { get; }
 
@@ -147,7 +147,7 @@ internal sealed class Container
         }
 
         stored["_rid"] = rid;
-        stored["_self"] = $"dbs/{Database.Rid}/colls/{Rid}/docs/{rid}/";
+        stored["_self"] = $"dbs/{DatabaseState.Rid}/colls/{Rid}/docs/{rid}/";
         stored["_etag"] = etag;
         stored["_attachments"] = "attachments/";
         stored["_ts"] = ts;
@@ -166,7 +166,7 @@ internal sealed class Container
     {
         var json = (JsonObject)Definition.DeepClone();
         json["_rid"] = Rid;
-        json["_self"] = $"dbs/{Database.Rid}/colls/{Rid}/";
+        json["_self"] = $"dbs/{DatabaseState.Rid}/colls/{Rid}/";
         json["_etag"] = ETag;
         json["_docs"] = "docs/";
         json["_sprocs"] = "sprocs/";
@@ -225,7 +225,7 @@ internal sealed record ItemResult(int Status, int SubStatus, Item? Item, string?
 /// Staged writes to one container that become visible together on <see cref="Commit"/>, all
 /// under the same new LSN; dropped, they leave no trace.
 /// </summary>
-internal sealed class Transaction(Container container, long now)
+internal sealed class Transaction(ContainerState container, long now)
 {
     private readonly Dictionary<ItemKey, Item?> _staged = [];
     private readonly long _lsn = container.Lsn + 1;
