@@ -123,4 +123,27 @@ public sealed class ChangeFeedTests
         Assert.Equal(keys.Select(k => k + "-2").Order(StringComparer.Ordinal), after.Select(d => d.Id).Order(StringComparer.Ordinal));
         Assert.Contains(cosmos.Server.Requests, r => r.StatusCode == 410);
     }
+
+    [Fact]
+    public async Task A_split_in_the_middle_of_a_feed_read_loses_and_repeats_nothing()
+    {
+        await using var cosmos = await LocalCosmos.StartAsync();
+        var container = await cosmos.ContainerAsync();
+        var keys = Enumerable.Range(0, 12).Select(i => "k" + i).ToArray();
+        foreach (var key in keys)
+        {
+            await container.CreateItemAsync(new Doc(key, key, 1), new PartitionKey(key), cancellationToken: Ct);
+        }
+
+        var feedReads = 0;
+        cosmos.Server.Faults.Add(CosmosFault.Run(
+            _ => cosmos.Server.SplitRange("db", container.Id, "0"),
+            when: r => r.Operation == "ChangeFeed" && Interlocked.Increment(ref feedReads) == 2));
+
+        var (items, _, _) = await DrainAsync(container, ChangeFeedStartFrom.Beginning(), pageSize: 3);
+
+        Assert.Equal(keys.Order(StringComparer.Ordinal), items.Select(d => d.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(["1", "2"], cosmos.Server.RangeIds("db", container.Id));
+        Assert.Contains(cosmos.Server.Requests, r => r.Request.Operation == "ChangeFeed" && r.StatusCode == 410);
+    }
 }

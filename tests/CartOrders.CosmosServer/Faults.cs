@@ -28,6 +28,9 @@ public sealed record CosmosFault
     /// <summary>Waited before answering (the fault, or the real answer when the status is 0).</summary>
     public TimeSpan Delay { get; init; }
 
+    /// <summary>Run when the fault matches, before the delay and the answer: for example a split of the range the request reads.</summary>
+    public Action<CosmosRequest>? BeforeServing { get; init; }
+
     /// <summary>How many matching requests it applies to; int.MaxValue for all of them.</summary>
     public int Times { get; init; } = 1;
 
@@ -38,6 +41,10 @@ public sealed record CosmosFault
     /// <summary>503 Service Unavailable.</summary>
     public static CosmosFault Unavailable(int times = 1, Func<CosmosRequest, bool>? when = null) =>
         new() { StatusCode = 503, Times = times, When = when ?? (_ => true) };
+
+    /// <summary>Runs an action (such as <see cref="LocalCosmosServer.SplitRange"/>) when a matching request arrives, then serves it.</summary>
+    public static CosmosFault Run(Action<CosmosRequest> action, int times = 1, Func<CosmosRequest, bool>? when = null) =>
+        new() { StatusCode = 0, BeforeServing = action, Times = times, When = when ?? (_ => true) };
 
     /// <summary>Serves the request, but only after a delay.</summary>
     public static CosmosFault Slow(TimeSpan delay, int times = int.MaxValue, Func<CosmosRequest, bool>? when = null) =>

@@ -48,6 +48,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
         Reply reply;
         if (state.Faults.Take(info) is { } fault)
         {
+            fault.BeforeServing?.Invoke(info);
             if (fault.Delay > TimeSpan.Zero)
             {
                 await Task.Delay(fault.Delay, context.RequestAborted);

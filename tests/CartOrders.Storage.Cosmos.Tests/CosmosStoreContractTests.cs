@@ -45,7 +45,8 @@ public sealed class CosmosContractDatabase : IAsyncLifetime
         var connectionString = Environment.GetEnvironmentVariable(Variable);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            _local = await LocalCosmosServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+            // Several physical ranges, as a production container has: the feed and cross-partition queries span them.
+            _local = await LocalCosmosServer.StartAsync(new LocalCosmosServerOptions { PartitionKeyRanges = 4 }, TestContext.Current.CancellationToken);
             connectionString = _local.ConnectionString;
         }
 
