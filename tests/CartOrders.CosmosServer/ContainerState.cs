@@ -31,6 +31,7 @@ internal sealed class ContainerState
             ? [.. paths.Select(p => (string)p!)]
             : [];
         DefaultTtl = definition["defaultTtl"] is JsonValue ttl && ttl.TryGetValue<int>(out var seconds) ? seconds : null;
+        InitialRanges = ranges;
         var bounds = EffectivePartitionKey.SplitEvenly(ranges);
         for (var i = 0; i < ranges; i++)
         {
@@ -39,6 +40,9 @@ internal sealed class ContainerState
     }
 
     public DatabaseState DatabaseState { get; }
+
+    /// <summary>How many ranges the container started with (the durable journal rebuilds them, then replays splits).</summary>
+    public int InitialRanges { get; }
 
     public string Id { get; }
 
@@ -309,6 +313,12 @@ internal sealed class Transaction(ContainerState container, long now)
         _staged[key] = null;
         return new ItemResult(204, 0, current, null);
     }
+
+    /// <summary>The LSN the staged writes get when they commit.</summary>
+    public long Lsn => _lsn;
+
+    /// <summary>The staged writes: an item, or null for a deletion.</summary>
+    public IReadOnlyDictionary<ItemKey, Item?> Changes => _staged;
 
     /// <summary>Makes the staged writes visible, under one new LSN; returns that LSN (the current one when nothing was written).</summary>
     public long Commit()

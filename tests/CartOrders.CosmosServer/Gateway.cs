@@ -149,9 +149,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
 
             lock (account.Gate)
             {
-                var reply = Serve(request, segments, body);
-                state.AfterWrite(request.Method);
-                return reply;
+                return Serve(request, segments, body);
             }
         }
         catch (SqlException error)
@@ -192,7 +190,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
                     return Json(200, database.ToJson()).With("etag", database.ETag);
                 case "DELETE":
                     account.Databases.Remove(database.Id);
-                    account.MetadataVersion++;
+                    account.Journal?.DatabaseDeleted(database);
                     return new Reply(204);
                 default:
                     return Error(405, "The requested verb is not supported.");
@@ -224,7 +222,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
                         .With("x-ms-alt-content-path", $"dbs/{database.Id}").With("x-ms-content-path", database.Rid);
                 case "DELETE":
                     database.Containers.Remove(container.Id);
-                    account.MetadataVersion++;
+                    account.Journal?.ContainerDeleted(container);
                     return new Reply(204);
                 default:
                     return Error(405, "The requested verb is not supported.");
@@ -273,6 +271,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
         }
 
         var database = account.AddDatabase(id, now);
+        account.Journal?.DatabaseCreated(database);
         return Json(201, database.ToJson()).With("etag", database.ETag);
     }
 
@@ -296,7 +295,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
         }
 
         var container = database.AddContainer(ContainerState.Normalize(posted), now, state.Options.PartitionKeyRanges);
-        account.MetadataVersion++;
+        account.Journal?.ContainerCreated(container);
         return Json(201, container.ToJson()).With("etag", container.ETag);
     }
 
@@ -347,7 +346,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
         return ItemHeaders(Json(200, item.Body), container, item, container.Lsn);
     }
 
-    private static Reply Write(HttpRequest request, ContainerState container, byte[] body, long now, string kind, string? id)
+    private Reply Write(HttpRequest request, ContainerState container, byte[] body, long now, string kind, string? id)
     {
         var partitionKey = PartitionKeyHeader(request, container);
         var ifMatch = request.Headers.IfMatch.ToString() is { Length: > 0 } match ? match : null;
@@ -370,6 +369,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
             return ItemError(result, container);
         }
 
+        Journal(container, transaction);
         var lsn = transaction.Commit();
         var minimal = request.Headers["Prefer"].ToString().Contains("return=minimal", StringComparison.OrdinalIgnoreCase);
         var reply = result.Status == 204 || minimal ? new Reply(result.Status) : Json(result.Status, result.Item!.Body);
@@ -652,11 +652,11 @@ internal sealed class Gateway(Account account, CosmosServerState state)
 
             if (outcomes[^1].Succeeded)
             {
+                Journal(container, transaction);
                 lsn = transaction.Commit();
                 status = 200;
                 results = [.. outcomes.Select((o, i) => new BatchResult(
                     o.Status, 0, o.Item?.ETag, o.Item is { } item && (operations[i].OperationType == BatchCodec.OperationTypeRead || !operations[i].MinimalReturn) && o.Status != 204 ? JsonSerializer.SerializeToUtf8Bytes(item.Body, s_json) : null, 0, 1))];
-                state.AfterWrite("POST");
             }
             else
             {
@@ -680,6 +680,15 @@ internal sealed class Gateway(Account account, CosmosServerState state)
         }
 
         return reply;
+    }
+
+    /// <summary>Writes a transaction to the durable journal (file mode) before it becomes visible, so a failed write changes nothing.</summary>
+    private void Journal(ContainerState container, Transaction transaction)
+    {
+        if (transaction.Changes.Count > 0)
+        {
+            account.Journal?.Committed(container, transaction.Lsn, transaction.Changes);
+        }
     }
 
     private static ItemResult Execute(Transaction transaction, ContainerState container, string batchPartitionKey, BatchOperation operation)

@@ -77,7 +77,10 @@ public sealed class LocalCosmosServer : IAsyncDisposable
         });
         var app = builder.Build();
         var state = new CosmosServerState(options);
-        state.Load();
+        if (options.DataDirectory is { } directory)
+        {
+            state.Account.Journal = Journal.Open(directory, state.Account);
+        }
         var gateway = new Gateway(state.Account, state);
         app.Run(gateway.HandleAsync);
         await app.StartAsync(cancellationToken);
@@ -97,8 +100,7 @@ public sealed class LocalCosmosServer : IAsyncDisposable
                 ?? throw new ArgumentException($"No container {database}/{container}.", nameof(container));
             var range = found.FindRange(rangeId) ?? throw new ArgumentException($"No partition key range {rangeId} in {database}/{container}.", nameof(rangeId));
             found.Split(range);
-            _state.Account.MetadataVersion++;
-            _state.AfterWrite("POST");
+            _state.Account.Journal?.Split(found, rangeId);
         }
     }
 
@@ -147,24 +149,6 @@ internal sealed class CosmosServerState(LocalCosmosServerOptions options) : IDis
         }
     }
 
-    /// <summary>Loads the durable copy, if there is one.</summary>
-    public void Load()
-    {
-        if (Options.DataDirectory is not null)
-        {
-            throw new NotSupportedException("The durable file mode is not implemented yet: leave DataDirectory unset (memory only).");
-        }
-    }
-
-    /// <summary>Called under the account's lock after a request that may have written: makes the change durable before it is answered.</summary>
-    public void AfterWrite(string method)
-    {
-        if (Options.DataDirectory is not null && method != "GET")
-        {
-            throw new NotSupportedException("The durable file mode is not implemented yet.");
-        }
-    }
-
     public JsonObject AccountJson(HttpRequest request)
     {
         var endpoint = Endpoint?.AbsoluteUri ?? $"{request.Scheme}://{request.Host}/";
@@ -188,7 +172,5 @@ internal sealed class CosmosServerState(LocalCosmosServerOptions options) : IDis
         };
     }
 
-    public void Dispose()
-    {
-    }
+    public void Dispose() => Account.Journal?.Dispose();
 }

@@ -12,14 +12,13 @@ internal sealed class Account
 
     public Dictionary<string, DatabaseState> Databases { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Bumped by every change of a database or container, so a durable copy knows what to write.</summary>
-    public long MetadataVersion { get; set; }
+    /// <summary>The durable journal, in the file mode; every change is written to it before it is answered.</summary>
+    public Journal? Journal { get; set; }
 
     public DatabaseState AddDatabase(string id, long ts)
     {
         var database = new DatabaseState(id, ResourceIds.Database(++_databases), ts);
         Databases.Add(id, database);
-        MetadataVersion++;
         return database;
     }
 
