@@ -70,6 +70,37 @@ public sealed class QueryTests
         Assert.Equal(expected, found);
     }
 
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(4, false)]
+    [InlineData(4, true)]
+    public async Task A_cross_partition_order_by_query_resumes_from_a_continuation_in_a_new_iterator(int ranges, bool descending)
+    {
+        await using var cosmos = await LocalCosmos.StartAsync(ranges);
+        var container = await cosmos.ContainerAsync();
+        var keys = Enumerable.Range(0, 8).Select(i => "key-" + i).ToArray();
+        await SeedAsync(container, 4, keys);
+        var query = new QueryDefinition("SELECT * FROM c ORDER BY c.n" + (descending ? " DESC" : string.Empty));
+        var options = new QueryRequestOptions { MaxItemCount = 5 };
+
+        var seen = new List<Doc>();
+        string? continuation = null;
+        var pages = 0;
+        do
+        {
+            using var iterator = container.GetItemQueryIterator<Doc>(query, continuation, options);
+            var page = await iterator.ReadNextAsync(Ct);
+            seen.AddRange(page);
+            continuation = page.ContinuationToken;
+            pages++;
+        }
+        while (continuation is not null && pages < 50);
+
+        Assert.Equal(32, seen.Count);
+        Assert.Equal(32, seen.Select(d => d.Id).Distinct().Count());
+        Assert.Equal(descending ? seen.Select(d => d.N).OrderDescending() : seen.Select(d => d.N).Order(), seen.Select(d => d.N));
+    }
+
     [Fact]
     public async Task Projections_array_contains_and_value_queries_select_what_they_name()
     {

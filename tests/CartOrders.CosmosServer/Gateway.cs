@@ -423,11 +423,11 @@ internal sealed class Gateway(Account account, CosmosServerState state)
 
     private static Reply QueryPlan(byte[] body)
     {
-        var (query, _) = ParseQuerySpec(body);
+        var (query, _, _) = ParseQuerySpec(body);
         return Json(200, QueryEngine.Plan(query));
     }
 
-    private static (SqlQuery Query, Dictionary<string, JsonNode?> Parameters) ParseQuerySpec(byte[] body)
+    private static (SqlQuery Query, Dictionary<string, JsonNode?> Parameters, JsonObject? ResumeFilter) ParseQuerySpec(byte[] body)
     {
         if (!ContainerState.TryParseObject(body, out var spec) || spec!["query"] is not JsonValue text || !text.TryGetValue<string>(out var queryText))
         {
@@ -446,7 +446,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
             }
         }
 
-        return (SqlQuery.Parse(queryText), parameters);
+        return (SqlQuery.Parse(queryText), parameters, spec["resumeFilter"] as JsonObject);
     }
 
     /// <summary>The items a query or feed request addresses: one partition key, or one partition key range (optionally narrowed by EPK headers).</summary>
@@ -485,7 +485,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
 
     private static Reply Query(HttpRequest request, ContainerState container, byte[] body, long now)
     {
-        var (query, parameters) = ParseQuerySpec(body);
+        var (query, parameters, resumeFilter) = ParseQuerySpec(body);
         var (items, gone) = Scope(request, container, now);
         if (gone is not null)
         {
@@ -493,7 +493,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
         }
 
         var continuation = request.Headers["x-ms-continuation"].ToString() is { Length: > 0 } token ? token : null;
-        var page = QueryEngine.Run(query, parameters, items, PageSize(request), continuation);
+        var page = QueryEngine.Run(query, parameters, items, PageSize(request), continuation, resumeFilter);
         return Page(container, page.Rows, page.Continuation);
     }
 

@@ -11,12 +11,15 @@ internal sealed record QueryPage(IReadOnlyList<JsonNode?> Rows, string? Continua
 /// <summary>
 /// Runs a query over a set of items (one partition key, or one range) and pages the results. A
 /// continuation names the position of the last row returned (its ORDER BY values and resource
-/// order), not a count, so it stays right when the SDK resumes an ORDER BY query with a narrower
-/// filter.
+/// order), not a count. The SDK resumes a cross-partition ORDER BY with a resume filter (the ORDER
+/// BY values to go on from, whether to exclude them, and the resource id reached among equal
+/// values); with a continuation as well, the later of the two positions wins, as the service does.
+/// Rows with equal ORDER BY values come in resource id order, reversed when the first ORDER BY is
+/// descending (the order the SDK expects when it skips rows it has already returned).
 /// </summary>
 internal static class QueryEngine
 {
-    public static QueryPage Run(SqlQuery query, IReadOnlyDictionary<string, JsonNode?> parameters, IEnumerable<Item> items, int pageSize, string? continuation)
+    public static QueryPage Run(SqlQuery query, IReadOnlyDictionary<string, JsonNode?> parameters, IEnumerable<Item> items, int pageSize, string? continuation, JsonObject? resumeFilter = null)
     {
         var evaluator = new SqlEvaluator(query.Alias, parameters);
         var rows = new List<(SqlValue[] Keys, ulong Sequence, Item Item)>();
@@ -39,7 +42,8 @@ internal static class QueryEngine
                 }
             }
 
-            return seqA.CompareTo(seqB);
+            var bySequence = seqA.CompareTo(seqB);
+            return query.OrderBy.Count > 0 && query.OrderBy[0].Descending ? -bySequence : bySequence;
         }
 
         rows.Sort((a, b) => CompareRows(a.Keys, a.Sequence, b.Keys, b.Sequence));
@@ -64,6 +68,28 @@ internal static class QueryEngine
             {
                 start = ordered.Count;
             }
+        }
+
+        if (resumeFilter is not null && query.OrderBy.Count > 0)
+        {
+            var (values, rid, exclude) = ParseResumeFilter(resumeFilter, query.OrderBy.Count);
+            var resumeAt = ordered.FindIndex(r =>
+            {
+                var order = CompareRows(r.Keys, 0, values, 0);
+                if (order != 0)
+                {
+                    return order > 0;
+                }
+
+                if (exclude)
+                {
+                    return false;
+                }
+
+                // Equal values: from the resource id reached on (included: the SDK skips what it returned).
+                return rid is null || CompareRows(r.Keys, r.Sequence, values, rid.Value) >= 0;
+            });
+            start = Math.Max(start, resumeAt < 0 ? ordered.Count : resumeAt);
         }
 
         var page = new List<JsonNode?>();
@@ -130,6 +156,27 @@ internal static class QueryEngine
         }
 
         throw new SqlException("The continuation token is malformed.");
+    }
+
+    private static (SqlValue[] Values, ulong? Rid, bool Exclude) ParseResumeFilter(JsonObject filter, int keyCount)
+    {
+        if (filter["value"] is not JsonArray values || values.Count != keyCount)
+        {
+            throw new SqlException("The resume filter does not match the query's ORDER BY.");
+        }
+
+        ulong? rid = null;
+        if (filter["rid"] is JsonValue ridValue && ridValue.TryGetValue<string>(out var ridText))
+        {
+            rid = ResourceIds.DocumentSequence(ridText) ?? throw new SqlException("The resume filter's rid is not a document resource id.");
+        }
+
+        var exclude = filter["exclude"] is JsonValue flag && flag.TryGetValue<bool>(out var excluded) && excluded;
+
+        // Undefined is sent as an empty array; arrays and objects as hashes, which this server orders by type only.
+        return ([.. values.Select(v => v is JsonArray { Count: 0 } ? SqlValue.Undefined
+            : v is JsonObject hashed && hashed["type"] is JsonValue type && type.TryGetValue<string>(out var kind) ? SqlValue.Of(kind == "array" ? new JsonArray() : new JsonObject())
+            : SqlValue.Of(v?.DeepClone()))], rid, exclude);
     }
 
     /// <summary>The query plan the gateway answers for a query (version 2), with the ORDER BY rewrite the SDK's cross-partition pipeline runs per range.</summary>

@@ -23,5 +23,19 @@ internal static class ResourceIds
     public static byte[] PartitionKeyRange(byte[] container, ulong sequence) =>
         [.. container, .. BitConverter.GetBytes((sequence & 0x00FFFFFFFFFFFFFFul) | 0x5000000000000000ul)];
 
+    /// <summary>The sequence number of a document's resource id; null if it is not one.</summary>
+    public static ulong? DocumentSequence(string rid)
+    {
+        try
+        {
+            var bytes = Convert.FromBase64String(rid.Replace('-', '/'));
+            return bytes.Length == 16 ? BitConverter.ToUInt64(bytes, 8) : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
     public static string Text(byte[] rid) => Convert.ToBase64String(rid).Replace('/', '-');
 }
