@@ -58,6 +58,18 @@ internal static class BatchCodec
     /// <summary>The operations of a request body; null when it is not a well-formed batch.</summary>
     public static async Task<List<BatchOperation>?> ReadAsync(byte[] body)
     {
+        try
+        {
+            return await ReadOperationsAsync(body);
+        }
+        catch (Exception error) when (error is IndexOutOfRangeException or ArgumentException or InvalidOperationException or OverflowException or InvalidDataException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<List<BatchOperation>?> ReadOperationsAsync(byte[] body)
+    {
         var operations = new List<BatchOperation>();
         using var stream = new MemoryStream(body);
 #pragma warning disable CS0618 // The SDK reads its own batch responses with this same (obsolete-marked) reader.

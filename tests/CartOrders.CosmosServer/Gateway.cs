@@ -160,6 +160,12 @@ internal sealed class Gateway(Account account, CosmosServerState state)
         {
             return Error(400, error.Message, error.SubStatus);
         }
+        catch (Exception error) when (error is JsonException or FormatException or InvalidOperationException or InvalidCastException or ArgumentException or OverflowException)
+        {
+            // A value of an unexpected shape somewhere in the request: refused, and nothing was changed
+            // (every change is staged and only committed once the whole request has been checked).
+            return Error(400, "The request is malformed: " + error.Message);
+        }
     }
 
     private Reply Serve(HttpRequest request, string[] segments, byte[] body)
