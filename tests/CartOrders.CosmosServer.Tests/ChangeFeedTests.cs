@@ -7,25 +7,6 @@ public sealed class ChangeFeedTests
 {
     private static CancellationToken Ct => LocalCosmos.Ct;
 
-    /// <summary>Reads a range's feed from a start until it answers 304; returns the items and the continuation.</summary>
-    private static async Task<(List<Doc> Items, string Continuation, int Pages)> DrainAsync(Container container, ChangeFeedStartFrom start, int pageSize)
-    {
-        var items = new List<Doc>();
-        var pages = 0;
-        using var iterator = container.GetChangeFeedIterator<Doc>(start, ChangeFeedMode.LatestVersion, new ChangeFeedRequestOptions { PageSizeHint = pageSize });
-        while (true)
-        {
-            var page = await iterator.ReadNextAsync(Ct);
-            if (page.StatusCode == HttpStatusCode.NotModified)
-            {
-                return (items, page.ContinuationToken, pages);
-            }
-
-            pages++;
-            items.AddRange(page);
-        }
-    }
-
     [Fact]
     public async Task The_feed_resumes_after_its_continuation_and_answers_not_modified_when_caught_up()
     {
@@ -36,16 +17,16 @@ public sealed class ChangeFeedTests
             await container.CreateItemAsync(new Doc("a" + n, "s1", n), new PartitionKey("s1"), cancellationToken: Ct);
         }
 
-        var (first, continuation, pages) = await DrainAsync(container, ChangeFeedStartFrom.Beginning(), pageSize: 2);
+        var (first, continuation, pages) = await LocalCosmos.DrainAsync(container, ChangeFeedStartFrom.Beginning(), pageSize: 2);
         Assert.Equal([1, 2, 3, 4, 5], first.Select(d => d.N));
         Assert.Equal(3, pages);
 
-        var (none, same, _) = await DrainAsync(container, ChangeFeedStartFrom.ContinuationToken(continuation), pageSize: 2);
+        var (none, same, _) = await LocalCosmos.DrainAsync(container, ChangeFeedStartFrom.ContinuationToken(continuation), pageSize: 2);
         Assert.Empty(none);
 
         await container.UpsertItemAsync(new Doc("a2", "s1", 20), new PartitionKey("s1"), cancellationToken: Ct);
         await container.CreateItemAsync(new Doc("a6", "s1", 6), new PartitionKey("s1"), cancellationToken: Ct);
-        var (next, _, _) = await DrainAsync(container, ChangeFeedStartFrom.ContinuationToken(same), pageSize: 10);
+        var (next, _, _) = await LocalCosmos.DrainAsync(container, ChangeFeedStartFrom.ContinuationToken(same), pageSize: 10);
         Assert.Equal([20, 6], next.Select(d => d.N));
     }
 
@@ -89,7 +70,7 @@ public sealed class ChangeFeedTests
         var all = new List<Doc>();
         foreach (var range in ranges)
         {
-            var (items, _, _) = await DrainAsync(container, ChangeFeedStartFrom.Beginning(range), pageSize: 7);
+            var (items, _, _) = await LocalCosmos.DrainAsync(container, ChangeFeedStartFrom.Beginning(range), pageSize: 7);
             all.AddRange(items);
         }
 
@@ -109,7 +90,7 @@ public sealed class ChangeFeedTests
             await container.CreateItemAsync(new Doc(key + "-1", key, 1), new PartitionKey(key), cancellationToken: Ct);
         }
 
-        var (before, continuation, _) = await DrainAsync(container, ChangeFeedStartFrom.Beginning(), pageSize: 100);
+        var (before, continuation, _) = await LocalCosmos.DrainAsync(container, ChangeFeedStartFrom.Beginning(), pageSize: 100);
         Assert.Equal(10, before.Count);
 
         cosmos.Server.SplitRange("db", container.Id, "0");
@@ -119,7 +100,7 @@ public sealed class ChangeFeedTests
             await container.CreateItemAsync(new Doc(key + "-2", key, 2), new PartitionKey(key), cancellationToken: Ct);
         }
 
-        var (after, _, _) = await DrainAsync(container, ChangeFeedStartFrom.ContinuationToken(continuation), pageSize: 3);
+        var (after, _, _) = await LocalCosmos.DrainAsync(container, ChangeFeedStartFrom.ContinuationToken(continuation), pageSize: 3);
         Assert.Equal(keys.Select(k => k + "-2").Order(StringComparer.Ordinal), after.Select(d => d.Id).Order(StringComparer.Ordinal));
         Assert.Contains(cosmos.Server.Requests, r => r.StatusCode == 410);
     }
@@ -140,7 +121,7 @@ public sealed class ChangeFeedTests
             _ => cosmos.Server.SplitRange("db", container.Id, "0"),
             when: r => r.Operation == "ChangeFeed" && Interlocked.Increment(ref feedReads) == 2));
 
-        var (items, _, _) = await DrainAsync(container, ChangeFeedStartFrom.Beginning(), pageSize: 3);
+        var (items, _, _) = await LocalCosmos.DrainAsync(container, ChangeFeedStartFrom.Beginning(), pageSize: 3);
 
         Assert.Equal(keys.Order(StringComparer.Ordinal), items.Select(d => d.Id).Order(StringComparer.Ordinal));
         Assert.Equal(["1", "2"], cosmos.Server.RangeIds("db", container.Id));

@@ -41,6 +41,25 @@ public sealed class LocalCosmos : IAsyncDisposable
         return response.Container;
     }
 
+    /// <summary>Reads a range's feed from a start until it answers 304; returns the items and the continuation.</summary>
+    public static async Task<(List<Doc> Items, string Continuation, int Pages)> DrainAsync(Container container, ChangeFeedStartFrom start, int pageSize)
+    {
+        var items = new List<Doc>();
+        var pages = 0;
+        using var iterator = container.GetChangeFeedIterator<Doc>(start, ChangeFeedMode.LatestVersion, new ChangeFeedRequestOptions { PageSizeHint = pageSize });
+        while (true)
+        {
+            var page = await iterator.ReadNextAsync(Ct);
+            if (page.StatusCode == HttpStatusCode.NotModified)
+            {
+                return (items, page.ContinuationToken, pages);
+            }
+
+            pages++;
+            items.AddRange(page);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

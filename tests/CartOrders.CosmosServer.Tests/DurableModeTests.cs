@@ -45,21 +45,8 @@ public sealed class DurableModeTests : IDisposable
             }
 
             first.SplitRange("db", "c", "0");
-            using var feed = container.GetChangeFeedIterator<Doc>(ChangeFeedStartFrom.Beginning(), ChangeFeedMode.LatestVersion);
-            var seen = 0;
-            while (true)
-            {
-                var page = await feed.ReadNextAsync(Ct);
-                if (page.StatusCode == HttpStatusCode.NotModified)
-                {
-                    continuation = page.ContinuationToken;
-                    break;
-                }
-
-                seen += page.Count;
-            }
-
-            Assert.Equal(3, seen);
+            (var seen, continuation, _) = await LocalCosmos.DrainAsync(container, ChangeFeedStartFrom.Beginning(), pageSize: 100);
+            Assert.Equal(3, seen.Count);
         }
 
         await using var second = await LocalCosmosServer.StartAsync(new LocalCosmosServerOptions { DataDirectory = _directory, PartitionKeyRanges = 2 }, Ct);
@@ -73,19 +60,7 @@ public sealed class DurableModeTests : IDisposable
         Assert.Equal(3, second.RangeIds("db", "c").Count);
 
         await reopened.CreateItemAsync(new Doc("d", "p3", 4), new PartitionKey("p3"), cancellationToken: Ct);
-        using var resumed = reopened.GetChangeFeedIterator<Doc>(ChangeFeedStartFrom.ContinuationToken(continuation), ChangeFeedMode.LatestVersion);
-        var next = new List<Doc>();
-        while (true)
-        {
-            var page = await resumed.ReadNextAsync(Ct);
-            if (page.StatusCode == HttpStatusCode.NotModified)
-            {
-                break;
-            }
-
-            next.AddRange(page);
-        }
-
+        var (next, _, _) = await LocalCosmos.DrainAsync(reopened, ChangeFeedStartFrom.ContinuationToken(continuation), pageSize: 100);
         Assert.Equal(["d"], next.Select(d => d.Id));
     }
 
