@@ -162,4 +162,29 @@ public sealed class ItemTests
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
     }
+
+    [Fact]
+    public async Task An_item_with_a_time_to_live_expires_and_one_without_stays_in_a_container_with_ttl_on()
+    {
+        await using var cosmos = await LocalCosmos.StartAsync();
+        var database = (await cosmos.Client.CreateDatabaseIfNotExistsAsync("db", cancellationToken: Ct)).Database;
+        var container = (await database.CreateContainerIfNotExistsAsync(new ContainerProperties("ttl", "/pk") { DefaultTimeToLive = -1 }, cancellationToken: Ct)).Container;
+        await container.CreateItemAsync(new { id = "short", pk = "p", ttl = 1 }, new PartitionKey("p"), cancellationToken: Ct);
+        await container.CreateItemAsync(new { id = "forever", pk = "p" }, new PartitionKey("p"), cancellationToken: Ct);
+
+        // Expiry is measured in whole seconds of _ts: wait (bounded) until the short-lived item is gone.
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(10);
+        HttpStatusCode status;
+        do
+        {
+            await Task.Delay(100, Ct);
+            using var read = await container.ReadItemStreamAsync("short", new PartitionKey("p"), cancellationToken: Ct);
+            status = read.StatusCode;
+        }
+        while (status == HttpStatusCode.OK && DateTimeOffset.UtcNow < deadline);
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        using var kept = await container.ReadItemStreamAsync("forever", new PartitionKey("p"), cancellationToken: Ct);
+        Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+    }
 }
