@@ -72,17 +72,23 @@ public sealed class DurableModeTests : IDisposable
         string connectionString;
         using (var process = StartProcess(server, port))
         {
-            connectionString = await WaitForConnectionStringAsync(process);
-            using var client = Client(connectionString);
-            var database = (await client.CreateDatabaseIfNotExistsAsync("db", cancellationToken: Ct)).Database;
-            var container = (await database.CreateContainerIfNotExistsAsync("c", "/pk", cancellationToken: Ct)).Container;
-            for (var n = 1; n <= 20; n++)
+            try
             {
-                await container.CreateItemAsync(new Doc("i" + n, "p" + (n % 3), n), new PartitionKey("p" + (n % 3)), cancellationToken: Ct);
+                connectionString = await WaitForConnectionStringAsync(process);
+                using var client = Client(connectionString);
+                var database = (await client.CreateDatabaseIfNotExistsAsync("db", cancellationToken: Ct)).Database;
+                var container = (await database.CreateContainerIfNotExistsAsync("c", "/pk", cancellationToken: Ct)).Container;
+                for (var n = 1; n <= 20; n++)
+                {
+                    await container.CreateItemAsync(new Doc("i" + n, "p" + (n % 3), n), new PartitionKey("p" + (n % 3)), cancellationToken: Ct);
+                }
             }
-
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(Ct);
+            finally
+            {
+                // SIGKILL: no chance to flush or close anything.
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(Ct);
+            }
         }
 
         using (var process = StartProcess(server, port))

@@ -70,6 +70,10 @@ public sealed class LocalCosmosServer : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.PartitionKeyRanges, 1);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+
+        // Started in a test host (or by Program, which handles signals itself): no console lifetime
+        // taking over Ctrl+C and SIGTERM of the process.
+        builder.Services.AddSingleton<IHostLifetime, OwnerControlledLifetime>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, options.Port);
@@ -173,4 +177,12 @@ internal sealed class CosmosServerState(LocalCosmosServerOptions options) : IDis
     }
 
     public void Dispose() => Account.Journal?.Dispose();
+}
+
+/// <summary>A host lifetime that leaves starting and stopping to the server's owner.</summary>
+internal sealed class OwnerControlledLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,26 +1,40 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using CartOrders.CosmosServer;
 
 // dotnet run --project tests/CartOrders.CosmosServer -- [--port N] [--data-dir DIR] [--ranges N]
+const string Usage = "usage: CartOrders.CosmosServer [--port N (0 = a free one)] [--data-dir DIR (durable; default: memory)] [--ranges N (partition key ranges per new container)]";
 var options = new LocalCosmosServerOptions();
-for (var i = 0; i + 1 < args.Length; i += 2)
+for (var i = 0; i < args.Length; i += 2)
 {
-    options = args[i] switch
+    var value = i + 1 < args.Length ? args[i + 1] : null;
+    int? number = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+    LocalCosmosServerOptions? next = (args[i], value, number) switch
     {
-        "--port" => options with { Port = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
-        "--data-dir" => options with { DataDirectory = args[i + 1] },
-        "--ranges" => options with { PartitionKeyRanges = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
-        _ => throw new ArgumentException($"Unknown option {args[i]}; use --port N, --data-dir DIR, --ranges N."),
+        ("--port", _, <= 65535 and var port) => options with { Port = port },
+        ("--data-dir", { Length: > 0 } directory, _) => options with { DataDirectory = Path.GetFullPath(directory) },
+        ("--ranges", _, >= 1 and <= 64 and var ranges) => options with { PartitionKeyRanges = ranges },
+        _ => null,
     };
+    if (next is null)
+    {
+        await Console.Error.WriteLineAsync($"Bad option '{args[i]} {value}'. {Usage}");
+        return 2;
+    }
+
+    options = next;
 }
 
 await using var server = await LocalCosmosServer.StartAsync(options);
 Console.WriteLine($"Local Cosmos server listening: {server.ConnectionString}");
 var stopped = new TaskCompletionSource();
-Console.CancelKeyPress += (_, e) =>
+void Stop(PosixSignalContext signal)
 {
-    e.Cancel = true;
+    signal.Cancel = true;
     stopped.TrySetResult();
-};
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stopped.TrySetResult();
+}
+
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 await stopped.Task;
+return 0;
