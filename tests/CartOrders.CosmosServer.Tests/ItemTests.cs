@@ -86,6 +86,18 @@ public sealed class ItemTests
     }
 
     [Fact]
+    public async Task A_client_signing_with_another_key_is_refused_as_unauthorized()
+    {
+        await using var server = await LocalCosmosServer.StartAsync(new LocalCosmosServerOptions { AccountKey = Convert.ToBase64String(new byte[64]) }, Ct);
+        using var client = new CosmosClient(server.Endpoint.AbsoluteUri, LocalCosmosServer.WellKnownKey, new CosmosClientOptions { ConnectionMode = ConnectionMode.Gateway, LimitToEndpoint = true });
+
+        var refused = await Assert.ThrowsAsync<CosmosException>(() => client.CreateDatabaseIfNotExistsAsync("db", cancellationToken: Ct));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.DoesNotContain(server.Requests, r => r.StatusCode is >= 200 and < 300);
+    }
+
+    [Fact]
     public async Task Databases_and_containers_are_created_once_and_found_again()
     {
         await using var cosmos = await LocalCosmos.StartAsync();

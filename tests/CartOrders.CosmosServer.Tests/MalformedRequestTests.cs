@@ -9,10 +9,17 @@ public sealed class MalformedRequestTests
 {
     private static CancellationToken Ct => LocalCosmos.Ct;
 
+    /// <summary>Sends a request signed with the account key, as the REST API reference describes.</summary>
     private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string? body = null, params (string Name, string Value)[] headers)
     {
         using var request = new HttpRequestMessage(method, path);
-        request.Headers.TryAddWithoutValidation("Authorization", "type%3dmaster%26ver%3d1.0%26sig%3dx");
+        var date = DateTimeOffset.UtcNow.ToString("r", System.Globalization.CultureInfo.InvariantCulture);
+        var segments = path.Split('/');
+        var feed = segments.Length % 2 == 1;
+        var payload = $"{method.Method.ToLowerInvariant()}\n{(feed ? segments[^1] : segments[^2])}\n{string.Join('/', feed ? segments[..^1] : segments)}\n{date.ToLowerInvariant()}\n\n";
+        var signature = Convert.ToBase64String(System.Security.Cryptography.HMACSHA256.HashData(Convert.FromBase64String(LocalCosmosServer.WellKnownKey), Encoding.UTF8.GetBytes(payload)));
+        request.Headers.TryAddWithoutValidation("x-ms-date", date);
+        request.Headers.TryAddWithoutValidation("Authorization", Uri.EscapeDataString("type=master&ver=1.0&sig=" + signature));
         foreach (var (name, value) in headers)
         {
             request.Headers.TryAddWithoutValidation(name, value);
@@ -63,6 +70,11 @@ public sealed class MalformedRequestTests
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(http, HttpMethod.Get, "something/else")).StatusCode);
         using var anonymous = await http.GetAsync(new Uri("dbs", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        using var forged = new HttpRequestMessage(HttpMethod.Get, "dbs");
+        forged.Headers.TryAddWithoutValidation("x-ms-date", DateTimeOffset.UtcNow.ToString("r", System.Globalization.CultureInfo.InvariantCulture));
+        forged.Headers.TryAddWithoutValidation("Authorization", "type%3dmaster%26ver%3d1.0%26sig%3dnot-a-signature");
+        using var refused = await http.SendAsync(forged, Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
 
         using var all = container.GetItemQueryIterator<Doc>("SELECT * FROM c");
         Assert.Empty((await all.ReadNextAsync(Ct)).Resource);

@@ -130,6 +130,11 @@ internal sealed class Gateway(Account account, CosmosServerState state)
             return Error(401, "Required Header authorization is missing. Ensure a valid Authorization token is passed.");
         }
 
+        if (!state.Signatures.IsSigned(request, segments))
+        {
+            return Error(401, "The input authorization token can't serve the request. The wrong key is being used or the expected payload is not built as per the protocol.");
+        }
+
         try
         {
             if (segments.Length == 0)

@@ -19,7 +19,7 @@ public sealed record LocalCosmosServerOptions
     /// <summary>How many physical partition key ranges a new container starts with (hash space cut evenly).</summary>
     public int PartitionKeyRanges { get; init; } = 1;
 
-    /// <summary>The account key clients sign with (the emulator's well-known key by default; the server does not check signatures).</summary>
+    /// <summary>The account key clients sign every request with (master-key signatures are checked; the emulator's well-known key by default).</summary>
     public string AccountKey { get; init; } = LocalCosmosServer.WellKnownKey;
 }
 
@@ -138,6 +138,8 @@ internal sealed class CosmosServerState(LocalCosmosServerOptions options) : IDis
     public Account Account { get; } = new();
 
     public CosmosFaults Faults { get; } = new();
+
+    public MasterKeySignatures Signatures { get; } = new(options.AccountKey);
 
     public Uri? Endpoint { get; set; }
 
