@@ -54,11 +54,11 @@ internal sealed class Gateway(Account account, CosmosServerState state)
                 await Task.Delay(fault.Delay, context.RequestAborted);
             }
 
-            reply = fault.StatusCode == 0 ? await ServeAsync(request, segments, body) : FaultReply(fault);
+            reply = fault.StatusCode == 0 ? await ServeAsync(request, info.Operation, segments, body) : FaultReply(fault);
         }
         else
         {
-            reply = await ServeAsync(request, segments, body);
+            reply = await ServeAsync(request, info.Operation, segments, body);
         }
 
         var response = context.Response;
@@ -123,7 +123,7 @@ internal sealed class Gateway(Account account, CosmosServerState state)
         return reply;
     }
 
-    private async Task<Reply> ServeAsync(HttpRequest request, string[] segments, byte[] body)
+    private async Task<Reply> ServeAsync(HttpRequest request, string operation, string[] segments, byte[] body)
     {
         if (string.IsNullOrEmpty(request.Headers.Authorization.ToString()))
         {
@@ -147,14 +147,14 @@ internal sealed class Gateway(Account account, CosmosServerState state)
                 return Error(404, "The requested resource does not exist on the local server.");
             }
 
-            if (segments.Length == 5 && segments[4] == "docs" && request.Method == "POST" && IsTrue(request.Headers, "x-ms-cosmos-is-batch-request"))
+            if (operation == "Batch")
             {
                 return await BatchAsync(request, segments, body);
             }
 
             lock (account.Gate)
             {
-                return Serve(request, segments, body);
+                return Serve(request, operation, segments, body);
             }
         }
         catch (SqlException error)
@@ -173,7 +173,8 @@ internal sealed class Gateway(Account account, CosmosServerState state)
         }
     }
 
-    private Reply Serve(HttpRequest request, string[] segments, byte[] body)
+    /// <summary>Serves a request under the account's lock; <paramref name="operation"/> is what <see cref="Describe"/> made of its method, path and headers.</summary>
+    private Reply Serve(HttpRequest request, string operation, string[] segments, byte[] body)
     {
         var method = request.Method;
         var now = CosmosServerState.Now();
@@ -247,14 +248,14 @@ internal sealed class Gateway(Account account, CosmosServerState state)
 
         if (segments.Length == 5)
         {
-            return method switch
+            return (method, operation) switch
             {
-                "POST" when IsTrue(request.Headers, "x-ms-cosmos-is-query-plan-request") => QueryPlan(body),
-                "POST" when IsTrue(request.Headers, "x-ms-documentdb-isquery")
-                    || request.ContentType?.StartsWith("application/query+json", StringComparison.OrdinalIgnoreCase) == true => Query(request, container, body, now),
-                "POST" => Write(request, container, body, now, IsTrue(request.Headers, "x-ms-documentdb-is-upsert") ? "upsert" : "create", null),
-                "GET" when request.Headers["A-IM"].ToString().Length > 0 => ChangeFeed(request, container, now),
-                "GET" => ReadFeed(request, container, now),
+                ("POST", "QueryPlan") => QueryPlan(body),
+                ("POST", "Query") => Query(request, container, body, now),
+                ("POST", "UpsertItem") => Write(request, container, body, now, "upsert", null),
+                ("POST", "CreateItem") => Write(request, container, body, now, "create", null),
+                ("GET", "ChangeFeed") => ChangeFeed(request, container, now),
+                ("GET", "ReadFeed") => ReadFeed(request, container, now),
                 _ => Error(405, "The requested verb is not supported."),
             };
         }
