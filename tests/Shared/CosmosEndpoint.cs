@@ -3,10 +3,13 @@ extern alias LocalCosmos;
 using LocalCosmos::CartOrders.CosmosServer;
 using Microsoft.Azure.Cosmos;
 
-namespace CartOrders.Server.Tests.Fixtures;
+namespace CartOrders.Testing.Cosmos;
+
+// Compiled into the host test projects by link (each references the local Cosmos server under the
+// alias LocalCosmos, because it has a top-level Program as every host does).
 
 /// <summary>
-/// A Cosmos account for a server under test, in a database of its own (deleted at the end): the endpoint
+/// A Cosmos account for a host under test, in a database of its own (deleted at the end): the endpoint
 /// COSMOS_CONNECTION_STRING names (the official emulator or an account), or else a local Cosmos server
 /// started in-process. <see cref="Local"/> is that local server, with its fault injection and request log;
 /// tests that need them start one with <see cref="StartLocalAsync"/>.
