@@ -2,6 +2,9 @@ extern alias LocalCosmos;
 
 using CartOrders.Testing.Cosmos;
 using LocalCosmos::CartOrders.CosmosServer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace CartOrders.Server.Tests.Fixtures;
 
@@ -38,6 +41,38 @@ public sealed class CosmosHost : IAsyncDisposable
         var factory = new ServerFactory(all);
         _ = factory.Server;
         return new CosmosHost(endpoint, factory);
+    }
+
+    /// <summary>
+    /// Another instance of the server on the same database and signing key (so the same users'
+    /// tokens work), without feed pumps: it remembers no stream, and nothing but the commands sent
+    /// to it touches the streams' partitions.
+    /// </summary>
+    public ServerFactory AnotherInstance()
+    {
+        var settings = new Dictionary<string, string?>(_endpoint.Settings) { ["DataFolder"] = Factory.DataFolder };
+        var other = new ServerFactory(settings, services => services.RemoveAll<IHostedService>());
+        _ = other.Server;
+        return other;
+    }
+
+    /// <summary>
+    /// The requests one command made to its stream's partition of the events container, as the local
+    /// Cosmos server logged them: everything from the command's start up to its batch.
+    /// </summary>
+    public async Task<IReadOnlyList<CosmosRequestRecord>> RoundTripsAsync(string streamId, Func<Task> command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var before = Cosmos.Requests.Count;
+        await command();
+        List<CosmosRequestRecord> made = [];
+        // The server logs a request once its answer is written, so the last may land just after the client read it.
+        await Eventually.TrueAsync(() =>
+        {
+            made = [.. Cosmos.Requests.Skip(before).Where(r => r.Request.Container == "events" && r.Request.PartitionKey == $"[\"{streamId}\"]")];
+            return Task.FromResult(made.Any(r => r.Request.Operation == "Batch"));
+        });
+        return [.. made.Take(made.FindIndex(r => r.Request.Operation == "Batch") + 1)];
     }
 
     public Task<ApiUser> UserAsync(string name) => ApiUser.CreateAsync(Factory, Users.Unique(name));
