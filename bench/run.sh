@@ -4,13 +4,14 @@
 #   bench/run.sh                 every part, 15 s per load (about 5 minutes)
 #   bench/run.sh store --quick   one part, small sizes, 3 s per load
 #   bench/run.sh soak            the soak: 10 min of mixed load (--minutes M), docs/reliability.md
-# The table is also written to bench/results/latest.md (the soak's to soak.md); a full run
+#   bench/run.sh cosmos          round trips and bytes per command on the Cosmos store (docs/cosmos.md)
+# The table is also written to bench/results/latest.md (the soak's to soak.md, cosmos's to cosmos.md); a full run
 # (all, no --quick) also puts it into docs/performance.md between its bench:results markers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
-  sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 args=("$@")
@@ -39,6 +40,7 @@ started=$(date +%s)
 status=0
 out=bench/results/latest.md
 if [ "${args[0]}" = "soak" ]; then out=bench/results/soak.md; fi
+if [ "${args[0]}" = "cosmos" ]; then out=bench/results/cosmos.md; fi
 dotnet bench/CartOrders.Bench/bin/Release/net10.0/CartOrders.Bench.dll "${args[@]}" --out "$out" || status=$?
 echo "bench took $(( $(date +%s) - started )) s"
 

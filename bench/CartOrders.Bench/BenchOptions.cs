@@ -16,13 +16,15 @@ internal sealed record BenchOptions(
     public TimeSpan Soak { get; init; } = TimeSpan.FromMinutes(10);
 
     public const string Usage = """
-        usage: CartOrders.Bench <store|rebuild|http|push|memory|all|soak> [--duration S] [--minutes M] [--quick] [--no-peer] [--out FILE] [--server DLL]
+        usage: CartOrders.Bench <store|rebuild|http|push|memory|all|soak|cosmos> [--duration S] [--minutes M] [--quick] [--no-peer] [--out FILE] [--server DLL]
           store    appends: embedded store against Marten on a PostgreSQL 15 the bench starts
           rebuild  projection rebuild from 1,000,000 events; loading a 10,000-event cart
           http     add-item commands through the local server over HTTP
           push     command response to cartUpdated push on a second SignalR client
           memory   server working set idle, under load, with 1,000 SignalR connections
           all      every part above, one after another
+          cosmos   round trips and bytes per command type with the server on the Cosmos store,
+                   counted by a local Cosmos server (not part of all)
           soak     the server under a steady mixed load (commands, reads, SignalR subscribers)
                    for --minutes M (default 10): every 30 s requests, errors, p50/p99, working
                    set and open handles; fails on > 20% memory or > 10% handle growth
@@ -34,7 +36,7 @@ internal sealed record BenchOptions(
           --server DLL  the built CartOrders.Server.dll (default: the Release build in this repository)
         """;
 
-    public static readonly string[] Parts = ["store", "rebuild", "http", "push", "memory", "all", "soak"];
+    public static readonly string[] Parts = ["store", "rebuild", "http", "push", "memory", "all", "soak", "cosmos"];
 
     /// <summary>How many events the rebuild writes and then projects.</summary>
     public int RebuildCarts => Quick ? 1_000 : 10_000;

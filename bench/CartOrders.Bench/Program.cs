@@ -40,9 +40,10 @@ var parts = new (string Name, Func<BenchOptions, Report, CancellationToken, Task
     ("push", PushBench.RunAsync),
     ("memory", MemoryBench.RunAsync),
     ("soak", SoakBench.RunAsync),
+    ("cosmos", CosmosBench.RunAsync),
 };
 var failed = false;
-foreach (var (name, run) in parts.Where(p => (options.Part is "all" && p.Name != "soak") || options.Part == p.Name))
+foreach (var (name, run) in parts.Where(p => (options.Part is "all" && p.Name is not ("soak" or "cosmos")) || options.Part == p.Name))
 {
     if (stop.IsCancellationRequested)
     {

@@ -90,7 +90,7 @@ internal sealed record AppendPlan(string StreamId, long ExpectedVersion, long Ne
     public Exception Failure(HttpStatusCode batchStatus, IReadOnlyList<HttpStatusCode> operationStatuses, TimeSpan? retryAfter)
     {
         ArgumentNullException.ThrowIfNull(operationStatuses);
-        if (batchStatus == HttpStatusCode.TooManyRequests)
+        if (CosmosRequests.IsTransient(batchStatus))
         {
             return new StoreBusyException(retryAfter ?? CosmosRequests.DefaultRetryAfter);
         }
@@ -105,7 +105,7 @@ internal sealed record AppendPlan(string StreamId, long ExpectedVersion, long Ne
             (CreateEvent or CreateTip, HttpStatusCode.Conflict) => Conflict(),
             (ReplaceTip, HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound) => Conflict(),
             (null, HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed) => Conflict(),
-            (_, HttpStatusCode.TooManyRequests) => new StoreBusyException(retryAfter ?? CosmosRequests.DefaultRetryAfter),
+            (_, HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.RequestTimeout) => new StoreBusyException(retryAfter ?? CosmosRequests.DefaultRetryAfter),
             _ => new InvalidOperationException(string.Create(
                 CultureInfo.InvariantCulture,
                 $"The append to stream '{StreamId}' failed: the batch answered {(int)batchStatus} {batchStatus}{(operation is null ? string.Empty : $", its operation {failed.Index} ({operation.GetType().Name} '{operation.Id}') {(int)failed.Status} {failed.Status}")}.")),

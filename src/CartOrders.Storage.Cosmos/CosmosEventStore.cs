@@ -1,26 +1,46 @@
 using CartOrders.Application.Ports;
 using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace CartOrders.Storage.Cosmos;
 
 /// <summary>
 /// The event store on the <c>events</c> container, one logical partition per stream. An append is
-/// a point read of the tip plus ONE transactional batch (see <see cref="AppendPlan"/>); loading is a
-/// point read of the tip plus a single-partition query for any events after it. Nothing on the
-/// command path queries across partitions.
+/// ONE transactional batch (see <see cref="AppendPlan"/>), preceded by a point read of the tip only
+/// when the tip's ETag at the expected version is not known; loading is one point read of the tip,
+/// which is the stream's head (<see cref="SnapshotIsHead"/>). Nothing on the command path queries.
 /// </summary>
-internal sealed class CosmosEventStore(CosmosDatabase database, CosmosRequests requests) : IEventStore
+internal sealed class CosmosEventStore(CosmosDatabase database, CosmosRequests requests) : IEventStore, IDisposable
 {
+    /// <summary>How many streams' tip ETags are kept.</summary>
+    public const int KnownTipsCapacity = 100_000;
+
+    // The last tip this instance read or wrote per stream: its version and ETag. An append at that
+    // version replaces the tip If-Match that ETag without reading it again; if another instance moved
+    // the stream on meanwhile, the batch fails (412 on the tip, 409 on an event id) exactly as it
+    // would after a fresh read, and the entry is dropped.
+    private readonly MemoryCache _knownTips = new(new MemoryCacheOptions { SizeLimit = KnownTipsCapacity, CompactionPercentage = 0.1 });
+
+    /// <summary>The tip is rewritten with its state by every append the command handler makes.</summary>
+    public bool SnapshotIsHead => true;
+
     public async Task<AppendResult> AppendAsync(AppendRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         await database.ReadyAsync(cancellationToken);
         var partition = new PartitionKey(request.StreamId);
         CurrentTip? current = null;
-        if (request.Events.Count > 0
-            && await requests.ReadItemAsync<TipItem>(database.Events, ItemKinds.TipId, partition, "read-tip", cancellationToken) is { } tip)
+        if (request.Events.Count > 0 && request.ExpectedVersion > 0)
         {
-            current = new CurrentTip(tip.Item.Version, tip.ETag);
+            // A first append (expected version 0) reads nothing: its tip create fails with 409 if the stream exists.
+            if (_knownTips.TryGetValue(request.StreamId, out CurrentTip? known) && known!.Version == request.ExpectedVersion)
+            {
+                current = known;
+            }
+            else if (await requests.ReadItemAsync<TipItem>(database.Events, ItemKinds.TipId, partition, "read-tip", cancellationToken) is { } tip)
+            {
+                current = Know(request.StreamId, new CurrentTip(tip.Item.Version, tip.ETag));
+            }
         }
 
         var plan = AppendPlan.Create(request, current, database.Options.IdempotencyTtl);
@@ -50,9 +70,20 @@ internal sealed class CosmosEventStore(CosmosDatabase database, CosmosRequests r
             r => new RequestOutcome(r.StatusCode, r.RequestCharge, r.RetryAfter));
         if (response.IsSuccessStatusCode)
         {
+            var tipIndex = plan.Operations.Select((o, i) => (o, i)).FirstOrDefault(x => x.o is CreateTip or ReplaceTip, (null!, -1)).Item2;
+            if (tipIndex >= 0 && response[tipIndex].ETag is { Length: > 0 } etag)
+            {
+                Know(request.StreamId, new CurrentTip(plan.NextVersion, etag));
+            }
+            else if (tipIndex >= 0)
+            {
+                _knownTips.Remove(request.StreamId);
+            }
+
             return new AppendResult(plan.NextVersion);
         }
 
+        _knownTips.Remove(request.StreamId);
         throw plan.Failure(response.StatusCode, [.. response.Select(o => o.StatusCode)], response.RetryAfter);
     }
 
@@ -90,7 +121,14 @@ internal sealed class CosmosEventStore(CosmosDatabase database, CosmosRequests r
     {
         await database.ReadyAsync(cancellationToken);
         var tip = await requests.ReadItemAsync<TipItem>(database.Events, ItemKinds.TipId, new PartitionKey(streamId), "read-tip", cancellationToken);
-        return tip?.Item.ToSnapshot();
+        if (tip is not { } found)
+        {
+            _knownTips.Remove(streamId);
+            return null;
+        }
+
+        Know(streamId, new CurrentTip(found.Item.Version, found.ETag));
+        return found.Item.ToSnapshot();
     }
 
     public async Task<IdempotencyRecord?> FindIdempotencyAsync(string streamId, string key, CancellationToken cancellationToken = default)
@@ -105,4 +143,9 @@ internal sealed class CosmosEventStore(CosmosDatabase database, CosmosRequests r
         var found = await requests.ReadItemAsync<IdempotencyItem>(database.Events, key, new PartitionKey(streamId), "read-idempotency", cancellationToken);
         return found?.Item.ToRecord();
     }
+
+    public void Dispose() => _knownTips.Dispose();
+
+    private CurrentTip Know(string streamId, CurrentTip tip) =>
+        _knownTips.Set(streamId, tip, new MemoryCacheEntryOptions { Size = 1 });
 }

@@ -7,6 +7,7 @@ using CartOrders.Application;
 using CartOrders.Application.Ports;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CartOrders.Storage.Cosmos;
 
@@ -17,12 +18,15 @@ internal readonly record struct RequestOutcome(HttpStatusCode Status, double Req
 /// Runs every Cosmos request of the store: records its request charge and duration
 /// (<c>cartorders.cosmos.request_charge</c> in RU, <c>cartorders.cosmos.duration</c> in seconds, tagged
 /// operation/container/status), logs it at Debug, adds the RU to the current activity, and turns a
-/// 429 that outlived the SDK's own retries into <see cref="StoreBusyException"/> so the API can
-/// answer 503 with Retry-After.
+/// transient failure that outlived the SDK's own retries (429 throttled, 503 unavailable, 408 timed
+/// out, or no answer within <see cref="CosmosStoreOptions.RequestTimeout"/>) into
+/// <see cref="StoreBusyException"/> so the API can answer 503 with Retry-After rather than 500.
 /// </summary>
-internal sealed partial class CosmosRequests(ILogger<CosmosRequests> logger)
+internal sealed partial class CosmosRequests(ILogger<CosmosRequests> logger, IOptions<CosmosStoreOptions>? options = null)
 {
     public const string RequestChargeTag = "cartorders.cosmos.request_charge";
+
+    private readonly TimeSpan _timeout = options?.Value.RequestTimeout ?? new CosmosStoreOptions().RequestTimeout;
 
     /// <summary>Used when a throttled response carries no retry-after.</summary>
     public static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(1);
@@ -46,22 +50,28 @@ internal sealed partial class CosmosRequests(ILogger<CosmosRequests> logger)
         T response;
         try
         {
-            response = await request();
+            response = await request().WaitAsync(_timeout);
         }
         catch (CosmosException error)
         {
             Record(operation, container, new RequestOutcome(error.StatusCode, error.RequestCharge, error.RetryAfter), started);
-            if (error.StatusCode == HttpStatusCode.TooManyRequests)
+            if (IsTransient(error.StatusCode))
             {
                 throw new StoreBusyException(error.RetryAfter ?? DefaultRetryAfter, error);
             }
 
             throw;
         }
+        catch (TimeoutException error)
+        {
+            // The request is abandoned, not undone: a batch still in flight commits whole or not at all.
+            Record(operation, container, new RequestOutcome(HttpStatusCode.RequestTimeout, 0), started);
+            throw new StoreBusyException(DefaultRetryAfter, error);
+        }
 
         var result = outcome(response);
         Record(operation, container, result, started);
-        if (result.Status == HttpStatusCode.TooManyRequests)
+        if (IsTransient(result.Status))
         {
             (response as IDisposable)?.Dispose();
             throw new StoreBusyException(result.RetryAfter ?? DefaultRetryAfter);
@@ -69,6 +79,10 @@ internal sealed partial class CosmosRequests(ILogger<CosmosRequests> logger)
 
         return response;
     }
+
+    /// <summary>Answers worth retrying later: throttled, unavailable, timed out (the SDK has already retried what it retries itself).</summary>
+    public static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.RequestTimeout;
 
     /// <summary>
     /// A point read (1 RU per KB) through the stream API, so a missing item is a null rather than an

@@ -51,6 +51,13 @@ public sealed class CosmosStoreOptions
     /// <summary>The most time the SDK spends waiting across those retries (whole seconds).</summary>
     public TimeSpan MaxRetryWaitTimeOnRateLimitedRequests { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The longest the store waits for one Cosmos request, the SDK's own retries included; past it the
+    /// store reports the store busy (503 with Retry-After). A write given up on this way is one batch,
+    /// so it either lands whole later or never.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How often a waiting feed consumer peeks at the change feed.</summary>
     public TimeSpan FeedPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -72,6 +72,11 @@ public sealed class CosmosStoreOptionsValidator : IValidateOptions<CosmosStoreOp
             yield return "Cosmos:MaxRetryWaitTimeOnRateLimitedRequests must not be negative.";
         }
 
+        if (options.RequestTimeout <= TimeSpan.Zero)
+        {
+            yield return "Cosmos:RequestTimeout must be positive.";
+        }
+
         if (options.FeedPollInterval <= TimeSpan.Zero)
         {
             yield return "Cosmos:FeedPollInterval must be positive.";

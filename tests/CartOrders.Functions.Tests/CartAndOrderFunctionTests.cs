@@ -5,12 +5,14 @@ using static CartOrders.Functions.Tests.Support.Calls;
 namespace CartOrders.Functions.Tests;
 
 /// <summary>The contract's flows through the HTTP functions, on the real handlers, pipeline and embedded store.</summary>
-public sealed class CartAndOrderFunctionTests
+public class CartAndOrderFunctionTests
 {
+    protected virtual TestStore Store => TestStore.Sqlite;
+
     [Fact]
     public async Task Creating_a_cart_answers_201_with_the_view_its_location_and_etag()
     {
-        await using var app = FunctionsApp.Start();
+        await using var app = await FunctionsApp.StartAsync(Store);
         var alice = Unique("alice");
 
         var response = await app.CallAsync(nameof(CartFunctions.CreateCart), HttpMethod.Post, "/api/carts", CartFunctions.CreateCart, app.Tokens.For(alice));
@@ -29,7 +31,7 @@ public sealed class CartAndOrderFunctionTests
     [Fact]
     public async Task A_cart_becomes_a_placed_order_once_the_feed_pump_has_run()
     {
-        await using var app = FunctionsApp.Start();
+        await using var app = await FunctionsApp.StartAsync(Store);
         var alice = app.Tokens.For(Unique("alice"));
         var cartId = await app.CreateCartAsync(alice);
 
@@ -66,7 +68,7 @@ public sealed class CartAndOrderFunctionTests
     [Fact]
     public async Task A_stranger_gets_404_for_a_cart_and_its_events_as_if_it_did_not_exist()
     {
-        await using var app = FunctionsApp.Start();
+        await using var app = await FunctionsApp.StartAsync(Store);
         var cartId = await app.CreateCartAsync(app.Tokens.For(Unique("alice")));
         var mallory = app.Tokens.For(Unique("mallory"));
 
@@ -83,7 +85,7 @@ public sealed class CartAndOrderFunctionTests
     [Fact]
     public async Task Collaborators_edit_the_cart_but_only_the_owner_checks_out()
     {
-        await using var app = FunctionsApp.Start();
+        await using var app = await FunctionsApp.StartAsync(Store);
         var alice = app.Tokens.For(Unique("alice"));
         var bobId = Unique("bob");
         var bob = app.Tokens.For(bobId);
@@ -109,7 +111,7 @@ public sealed class CartAndOrderFunctionTests
     [Fact]
     public async Task Operators_record_payment_and_shipment_customers_may_not()
     {
-        await using var app = FunctionsApp.Start();
+        await using var app = await FunctionsApp.StartAsync(Store);
         var alice = app.Tokens.For(Unique("alice"));
         var operatorToken = app.Tokens.For(Unique("olga"), roles: ["operator"]);
         var cartId = await app.CreateCartAsync(alice);
@@ -131,7 +133,7 @@ public sealed class CartAndOrderFunctionTests
     [Fact]
     public async Task The_catalog_and_health_need_no_token()
     {
-        await using var app = FunctionsApp.Start();
+        await using var app = await FunctionsApp.StartAsync(Store);
 
         var products = await app.CallAsync(nameof(PublicFunctions.ListProducts), HttpMethod.Get, "/api/products", r => Task.FromResult(PublicFunctions.ListProducts(r)));
         var health = await app.CallAsync(nameof(PublicFunctions.GetHealth), HttpMethod.Get, "/api/health", PublicFunctions.GetHealth);
@@ -140,7 +142,7 @@ public sealed class CartAndOrderFunctionTests
         Assert.Contains(products.Json().EnumerateArray(), p => p.GetProperty("productId").GetString() == Espresso);
         Assert.Equal(200, health.Status);
         Assert.Equal("healthy", health.Json().GetProperty("status").GetString());
-        Assert.Equal("sqlite", health.Json().GetProperty("store").GetString());
+        Assert.Equal(Store.ToString().ToLowerInvariant(), health.Json().GetProperty("store").GetString());
         Assert.Equal(0, health.Json().GetProperty("projectionLag").GetInt64());
         Assert.Equal("off", health.Json().GetProperty("publishing").GetString());
     }
@@ -148,10 +150,16 @@ public sealed class CartAndOrderFunctionTests
     [Fact]
     public async Task A_bad_id_in_the_path_is_400_invalid_id()
     {
-        await using var app = FunctionsApp.Start();
+        await using var app = await FunctionsApp.StartAsync(Store);
 
         var response = await app.GetCartAsync(app.Tokens.For(Unique("alice")), "not valid!");
 
         Assert.Equal((400, "invalid-id"), (response.Status, response.ProblemCode()));
     }
+}
+
+/// <summary>The same flows with the function app on the Cosmos store.</summary>
+public sealed class CartAndOrderFunctionOnCosmosTests : CartAndOrderFunctionTests
+{
+    protected override TestStore Store => TestStore.Cosmos;
 }

@@ -5,7 +5,6 @@ using CartOrders.Application.Ports;
 using CartOrders.Application.Projections;
 using CartOrders.Functions.Feed;
 using CartOrders.Functions.Tests.Support;
-using CartOrders.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using static CartOrders.Functions.Tests.Support.Calls;
@@ -13,14 +12,16 @@ using static CartOrders.Functions.Tests.Support.Calls;
 namespace CartOrders.Functions.Tests;
 
 /// <summary>The FeedPump timer function on the embedded store: explicit checkpoints, at-least-once.</summary>
-public sealed class FeedPumpFunctionTests
+public class FeedPumpFunctionTests
 {
+    protected virtual TestStore Store => TestStore.Sqlite;
+
     [Fact]
     public async Task The_function_drains_the_projector_order_placement_and_the_integration_publisher()
     {
         Assert.Equal("FeedPump", FeedPumpFunction.Name);
         Assert.Equal("*/2 * * * * *", FeedPumpFunction.Schedule);
-        await using var app = FunctionsApp.Start();
+        await using var app = await FunctionsApp.StartAsync(Store);
 
         Assert.Equal(new[] { "projector", "order-placement", "integration-publisher" }, app.Get<FeedSubscriptions>().Names);
     }
@@ -28,7 +29,7 @@ public sealed class FeedPumpFunctionTests
     [Fact]
     public async Task A_tick_moves_every_subscription_to_the_head_of_the_feed()
     {
-        await using var app = FunctionsApp.Start();
+        await using var app = await FunctionsApp.StartAsync(Store);
         var alice = app.Tokens.For(Unique("alice"));
         var cartId = await app.CreateCartAsync(alice);
         await app.AddItemAsync(alice, cartId);
@@ -57,8 +58,13 @@ public sealed class FeedPumpFunctionTests
     public async Task A_batch_that_fails_midway_is_delivered_again_and_only_its_subscription_stays_behind()
     {
         FlakyViewStore? views = null;
-        await using var app = FunctionsApp.Start(configure: services => services.Replace(ServiceDescriptor.Singleton<IViewStore>(sp =>
-            views = new FlakyViewStore(new SqliteViewStore(sp.GetRequiredService<SqliteDatabase>())))));
+        await using var app = await FunctionsApp.StartAsync(Store, configure: services =>
+        {
+            // Wraps whichever view store the app registered.
+            var registered = services.Last(d => d.ServiceType == typeof(IViewStore));
+            services.Replace(ServiceDescriptor.Singleton<IViewStore>(sp => views = new FlakyViewStore(
+                (IViewStore)(registered.ImplementationFactory?.Invoke(sp) ?? ActivatorUtilities.CreateInstance(sp, registered.ImplementationType!)))));
+        });
         var alice = app.Tokens.For(Unique("alice"));
         var first = await app.CreateCartAsync(alice);
         var second = await app.CreateCartAsync(alice);
@@ -96,7 +102,7 @@ public sealed class FeedPumpFunctionTests
             ActivityStopped = started.Add,
         };
         ActivitySource.AddActivityListener(listener);
-        await using var app = FunctionsApp.Start();
+        await using var app = await FunctionsApp.StartAsync(Store);
         var alice = app.Tokens.For(Unique("alice"));
         ActivityTraceId requestTrace;
         using (var request = new Activity("request").SetIdFormat(ActivityIdFormat.W3C).Start())
@@ -146,4 +152,10 @@ public sealed class FeedPumpFunctionTests
 
         public Task ClearAsync(CancellationToken cancellationToken = default) => inner.ClearAsync(cancellationToken);
     }
+}
+
+/// <summary>The same with the function app on the Cosmos store: the change feed per feed range, checkpoints in the leases container.</summary>
+public sealed class FeedPumpFunctionOnCosmosTests : FeedPumpFunctionTests
+{
+    protected override TestStore Store => TestStore.Cosmos;
 }

@@ -5,7 +5,7 @@ using static CartOrders.Server.Tests.Fixtures.ApiUser;
 
 namespace CartOrders.Server.Tests;
 
-public sealed class CartsApiTests(ServerFixture server)
+public class CartsApiTests(ServerFixture server)
 {
     [Fact]
     public async Task Creating_a_cart_answers_201_with_the_view_its_location_and_etag()

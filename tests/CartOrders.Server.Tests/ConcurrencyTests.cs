@@ -3,7 +3,7 @@ using CartOrders.Server.Tests.Fixtures;
 
 namespace CartOrders.Server.Tests;
 
-public sealed class ConcurrencyTests(ServerFixture server)
+public class ConcurrencyTests(ServerFixture server)
 {
     [Fact]
     public async Task Twenty_clients_adding_ten_items_each_in_parallel_all_succeed_and_lose_no_update()

@@ -4,7 +4,7 @@ using static CartOrders.Server.Tests.Fixtures.ApiUser;
 
 namespace CartOrders.Server.Tests;
 
-public sealed class ConditionalRequestTests(ServerFixture server)
+public class ConditionalRequestTests(ServerFixture server)
 {
     [Fact]
     public async Task A_command_with_the_current_version_in_if_match_succeeds()

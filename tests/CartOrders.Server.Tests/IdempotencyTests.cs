@@ -4,7 +4,7 @@ using static CartOrders.Server.Tests.Fixtures.ApiUser;
 
 namespace CartOrders.Server.Tests;
 
-public sealed class IdempotencyTests(ServerFixture server)
+public class IdempotencyTests(ServerFixture server)
 {
     [Fact]
     public async Task A_replay_returns_the_first_status_body_and_etag_and_appends_nothing()

@@ -4,7 +4,7 @@ using static CartOrders.Server.Tests.Fixtures.ApiUser;
 
 namespace CartOrders.Server.Tests;
 
-public sealed class OrdersApiTests(ServerFixture server)
+public class OrdersApiTests(ServerFixture server)
 {
     [Fact]
     public async Task An_order_is_placed_after_checkout_from_the_carts_lines_and_address()

@@ -4,7 +4,7 @@ using static CartOrders.Server.Tests.Fixtures.ApiUser;
 
 namespace CartOrders.Server.Tests;
 
-public sealed class RealtimeTests(ServerFixture server)
+public class RealtimeTests(ServerFixture server)
 {
     [Fact]
     public async Task Two_members_each_receive_the_others_changes_with_increasing_versions()

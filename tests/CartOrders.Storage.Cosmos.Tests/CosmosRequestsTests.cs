@@ -47,6 +47,37 @@ public sealed class CosmosRequestsTests
         Assert.Equal(TimeSpan.FromSeconds(1), busy.RetryAfter);
     }
 
+    [Theory]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    [InlineData(HttpStatusCode.RequestTimeout)]
+    public async Task An_unavailable_or_timed_out_request_the_sdk_gave_up_on_is_a_busy_store(HttpStatusCode status)
+    {
+        var failed = new CosmosException("Service unavailable", status, 0, "activity", 0);
+        var response = new ResponseMessage(status, null, "failed");
+
+        var thrown = await Assert.ThrowsAsync<StoreBusyException>(
+            () => _requests.RunAsync<ResponseMessage>("read-tip", "events", () => throw failed, CosmosRequests.Outcome));
+        var answered = await Assert.ThrowsAsync<StoreBusyException>(
+            () => _requests.RunAsync("append", "events", () => Task.FromResult(response), CosmosRequests.Outcome));
+
+        Assert.Same(failed, thrown.InnerException);
+        Assert.Equal(TimeSpan.FromSeconds(1), answered.RetryAfter);
+    }
+
+    [Fact]
+    public async Task A_request_without_an_answer_within_the_request_timeout_is_a_busy_store()
+    {
+        var requests = new CosmosRequests(
+            NullLogger<CosmosRequests>.Instance,
+            Microsoft.Extensions.Options.Options.Create(new CosmosStoreOptions { RequestTimeout = TimeSpan.FromMilliseconds(50) }));
+        var never = new TaskCompletionSource<ResponseMessage>();
+
+        var busy = await Assert.ThrowsAsync<StoreBusyException>(
+            () => requests.RunAsync("append", "events", () => never.Task, CosmosRequests.Outcome));
+
+        Assert.IsType<TimeoutException>(busy.InnerException);
+    }
+
     [Fact]
     public async Task Other_failures_pass_through_unchanged()
     {

@@ -52,10 +52,11 @@ public sealed class CosmosStoreOptionsTests
             ViewsContainer = "events",
             IdempotencyTtl = TimeSpan.Zero,
             FeedPollInterval = TimeSpan.Zero,
+            RequestTimeout = TimeSpan.Zero,
             MaxRetryAttemptsOnRateLimitedRequests = -1,
         });
 
-        foreach (var key in new[] { "Cosmos:AccountEndpoint", "Cosmos:DatabaseName", "three different containers", "Cosmos:IdempotencyTtl", "Cosmos:FeedPollInterval", "Cosmos:MaxRetryAttemptsOnRateLimitedRequests" })
+        foreach (var key in new[] { "Cosmos:AccountEndpoint", "Cosmos:DatabaseName", "three different containers", "Cosmos:IdempotencyTtl", "Cosmos:FeedPollInterval", "Cosmos:RequestTimeout", "Cosmos:MaxRetryAttemptsOnRateLimitedRequests" })
         {
             Assert.Contains(key, failure, StringComparison.Ordinal);
         }

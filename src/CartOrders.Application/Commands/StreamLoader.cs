@@ -6,7 +6,8 @@ using Microsoft.Extensions.Caching.Memory;
 namespace CartOrders.Application.Commands;
 
 /// <summary>
-/// Loads a stream's state from its snapshot plus the events after it: O(1) reads for any length.
+/// Loads a stream's state from its snapshot plus the events after it: O(1) reads for any length
+/// (one read when the store's snapshot is its head, <see cref="IEventStore.SnapshotIsHead"/>).
 /// It also keeps the most recent state this process has seen of each stream, within a bounded
 /// capacity (least recently used first out). A state at a version never changes, so a remembered
 /// state is always true at its version; whether it is still the latest is only known to the store,
@@ -62,6 +63,12 @@ public sealed class StreamLoader : IDisposable
             state = Json.Deserialize<TState>(snapshot.State);
             version = snapshot.Version;
             updatedAt = snapshot.UpdatedAt;
+        }
+
+        if (state is not null && _store.SnapshotIsHead)
+        {
+            // The snapshot is the head: no events follow it, so the tail is not read (one read per load).
+            return new Loaded<TState>(state, version, updatedAt);
         }
 
         var tail = await _store.ReadStreamAsync(streamId, version + 1, atVersion ?? long.MaxValue, cancellationToken);

@@ -71,6 +71,14 @@ public interface IEventStore
     /// few more events read per load (fewer than the interval) for writing the state less often.
     /// </summary>
     int SnapshotInterval => 1;
+
+    /// <summary>
+    /// True for a store whose snapshot is the stream's head: one document rewritten by every append
+    /// together with its events (Cosmos's tip), so a snapshot <see cref="ReadSnapshotAsync"/> returns
+    /// is at the stream's latest version at the moment of the read and a load need not look for
+    /// events after it. False (the default) for a store whose snapshots may trail the events.
+    /// </summary>
+    bool SnapshotIsHead => false;
 }
 
 public sealed class WrongExpectedVersionException(string streamId, long expected, long? actual)

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using CartOrders.Api.Auth;
 using CartOrders.Functions.Http;
+using CartOrders.Testing.Cosmos;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Data.Sqlite;
@@ -11,15 +12,26 @@ using Microsoft.Extensions.Options;
 
 namespace CartOrders.Functions.Tests.Support;
 
+/// <summary>The store a function app under test runs on.</summary>
+public enum TestStore
+{
+    /// <summary>The embedded store in the app's temp folder.</summary>
+    Sqlite,
+
+    /// <summary>The Cosmos store on a local Cosmos server (or the endpoint COSMOS_CONNECTION_STRING names), in a database of its own.</summary>
+    Cosmos,
+}
+
 /// <summary>
 /// The function app's container, built as Program builds it (<see cref="FunctionsServices.AddCartOrdersFunctions"/>)
-/// on the embedded store in a fresh temp folder, with the test tenant's signing key in place of
+/// on the embedded store in a fresh temp folder (or on the Cosmos store, <see cref="StartAsync"/>), with the test tenant's signing key in place of
 /// Entra ID's metadata. HTTP functions are called directly with real requests, inside the same
 /// <see cref="ApiPipeline"/> the worker middleware runs them in.
 /// </summary>
 public sealed class FunctionsApp : IAsyncDisposable
 {
     private readonly DirectoryInfo _folder;
+    private CosmosEndpoint? _cosmos;
 
     private FunctionsApp(DirectoryInfo folder, ServiceProvider services, TestTokens tokens)
     {
@@ -71,6 +83,34 @@ public sealed class FunctionsApp : IAsyncDisposable
         }
 
         return new FunctionsApp(folder, provider, tokens);
+    }
+
+    /// <summary>The app on either store; on Cosmos the app owns its endpoint (a local server is stopped with the app).</summary>
+    public static async Task<FunctionsApp> StartAsync(TestStore store, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
+    {
+        if (store == TestStore.Sqlite)
+        {
+            return Start(settings, configure);
+        }
+
+        var cosmos = await CosmosEndpoint.StartAsync();
+        try
+        {
+            var merged = new Dictionary<string, string?>(cosmos.Settings);
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            {
+                merged[key] = value;
+            }
+
+            var app = Start(merged, configure);
+            app._cosmos = cosmos;
+            return app;
+        }
+        catch
+        {
+            await cosmos.DisposeAsync();
+            throw;
+        }
     }
 
     public T Get<T>()
@@ -132,6 +172,11 @@ public sealed class FunctionsApp : IAsyncDisposable
     {
         await Services.DisposeAsync();
         Tokens.Dispose();
+        if (_cosmos is not null)
+        {
+            await _cosmos.DisposeAsync();
+        }
+
         SqliteConnection.ClearAllPools();
         try
         {

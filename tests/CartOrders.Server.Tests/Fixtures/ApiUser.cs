@@ -30,6 +30,15 @@ public sealed class ApiUser(HttpClient http, string userId, string token)
         return new ApiUser(http, userId, token);
     }
 
+    /// <summary>The same user, signed in with the same token, on another instance of the server.</summary>
+    public ApiUser On(WebApplicationFactory<Program> instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var http = instance.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        return new ApiUser(http, UserId, Token);
+    }
+
     public static async Task<string> TokenAsync(HttpClient anonymous, string userId, params string[] roles)
     {
         using var response = await anonymous.PostAsJsonAsync("/api/dev/tokens", new { userId, roles }, Ct);

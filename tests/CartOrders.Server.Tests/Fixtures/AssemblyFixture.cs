@@ -1,3 +1,4 @@
 using CartOrders.Server.Tests.Fixtures;
 
 [assembly: AssemblyFixture(typeof(ServerFixture))]
+[assembly: AssemblyFixture(typeof(CosmosServerFixture))]

@@ -1,3 +1,4 @@
+using CartOrders.Testing.Cosmos;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -55,22 +56,60 @@ public sealed class ServerFactory(
 }
 
 /// <summary>One server shared by every test of the assembly; tests keep apart through unique user ids.</summary>
-public sealed class ServerFixture : IAsyncLifetime
+public class ServerFixture : IAsyncLifetime
 {
-    public ServerFactory Factory { get; } = new();
+    private ServerFactory? _factory;
+
+    public ServerFactory Factory => _factory ?? throw new InvalidOperationException("The server has not started.");
 
     /// <summary>Starts the host once, before any test: the factory does not guard a first start from parallel callers.</summary>
-    public ValueTask InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
-        _ = Factory.Server;
-        return ValueTask.CompletedTask;
+        _factory = new ServerFactory(await StoreSettingsAsync());
+        _ = _factory.Server;
     }
 
     public Task<ApiUser> UserAsync(string name, params string[] roles) => ApiUser.CreateAsync(Factory, Users.Unique(name), roles);
 
     public HttpClient Anonymous() => Factory.CreateClient();
 
-    public ValueTask DisposeAsync() => Factory.DisposeAsync();
+    public virtual async ValueTask DisposeAsync()
+    {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>The settings that choose the store; none for the default (SQLite in the factory's temp folder).</summary>
+    protected virtual ValueTask<IReadOnlyDictionary<string, string?>> StoreSettingsAsync() =>
+        ValueTask.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>());
+}
+
+/// <summary>
+/// The same server on <c>Store:Provider=Cosmos</c>: against the endpoint COSMOS_CONNECTION_STRING names
+/// (the emulator or an account), or else an in-process local Cosmos server, in a database of its own.
+/// </summary>
+public sealed class CosmosServerFixture : ServerFixture
+{
+    private CosmosEndpoint? _cosmos;
+
+    protected override async ValueTask<IReadOnlyDictionary<string, string?>> StoreSettingsAsync()
+    {
+        _cosmos = await CosmosEndpoint.StartAsync();
+        return _cosmos.Settings;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_cosmos is not null)
+        {
+            await _cosmos.DisposeAsync();
+        }
+    }
 }
 
 public static class Users
