@@ -10,7 +10,8 @@ namespace CartOrders.Server.Tests.Fixtures;
 /// <summary>
 /// The real server in memory: its own SQLite file and data folder in a fresh temp directory,
 /// development tokens on, plus any settings a test needs (a tiny rate limit, another auth mode)
-/// and any services it replaces (a failing store).
+/// and any services it replaces (a failing store). A setting given as null is left unset: the
+/// factory's own value for it (say the fast <c>Sqlite:Durability=Normal</c>) is not applied.
 /// </summary>
 public sealed class ServerFactory(
     IReadOnlyDictionary<string, string?>? settings = null,
@@ -25,13 +26,20 @@ public sealed class ServerFactory(
         builder.UseEnvironment("Development");
         builder.UseSetting("DataFolder", _folder.FullName);
         builder.UseSetting("Sqlite:Path", Path.Combine(_folder.FullName, "cartorders.db"));
-        builder.UseSetting("Sqlite:Durability", "Normal");
+        if (settings?.ContainsKey("Sqlite:Durability") != true)
+        {
+            builder.UseSetting("Sqlite:Durability", "Normal");
+        }
+
         builder.UseSetting("Auth:DevelopmentTokens", "true");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Error");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            builder.UseSetting(key, value);
+            if (value is not null)
+            {
+                builder.UseSetting(key, value);
+            }
         }
 
         if (services is not null)

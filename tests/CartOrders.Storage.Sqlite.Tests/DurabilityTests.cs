@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CartOrders.Storage.Sqlite.Tests;
+
+/// <summary>
+/// The promise "an acknowledged write has been fsynced" rests on the writer's connection running
+/// with synchronous=FULL unless the operator asks for less. A crash test cannot tell FULL from
+/// NORMAL (NORMAL loses commits only on power loss), so these read the setting itself.
+/// </summary>
+public sealed class DurabilityTests
+{
+    // PRAGMA synchronous reports 1 for NORMAL and 2 for FULL.
+    private const long Normal = 1;
+    private const long Full = 2;
+
+    [Fact]
+    public void The_options_default_to_full_durability()
+    {
+        Assert.Equal(SqliteDurability.Full, new SqliteStoreOptions().Durability);
+    }
+
+    [Fact]
+    public async Task The_writer_runs_with_synchronous_FULL_by_default()
+    {
+        await using var store = new TempDatabase(new SqliteStoreOptions());
+
+        Assert.Equal(Full, await WriterSynchronousAsync(store.Database));
+    }
+
+    [Fact]
+    public async Task The_writer_runs_with_synchronous_NORMAL_only_when_asked()
+    {
+        await using var store = new TempDatabase(new SqliteStoreOptions { Durability = SqliteDurability.Normal });
+
+        Assert.Equal(Normal, await WriterSynchronousAsync(store.Database));
+    }
+
+    [Theory]
+    [InlineData(null, Full)]
+    [InlineData("Full", Full)]
+    [InlineData("Normal", Normal)]
+    public async Task The_configured_durability_reaches_the_writer_and_an_unset_one_is_full(string? durability, long synchronous)
+    {
+        var folder = Directory.CreateTempSubdirectory("cartorders-durability-");
+        var settings = new Dictionary<string, string?> { ["Sqlite:Path"] = Path.Combine(folder.FullName, "store.db") };
+        if (durability is not null)
+        {
+            settings["Sqlite:Durability"] = durability;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection().AddSingleton(typeof(ILogger<>), typeof(NullLogger<>)).AddSqliteStore(configuration).BuildServiceProvider();
+        try
+        {
+            Assert.Equal(synchronous, await WriterSynchronousAsync(services.GetRequiredService<SqliteDatabase>()));
+        }
+        finally
+        {
+            await services.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The synchronous setting of the writer's own connection, read in a write of its own.</summary>
+    internal static Task<long> WriterSynchronousAsync(SqliteDatabase database) =>
+        database.Writer.WriteAsync(statements =>
+        {
+            using var command = statements.Connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous";
+            return (long)command.ExecuteScalar()!;
+        });
+
+    private sealed class TempDatabase : IAsyncDisposable
+    {
+        private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("cartorders-durability-");
+
+        public TempDatabase(SqliteStoreOptions options)
+        {
+            options.Path = Path.Combine(_folder.FullName, "store.db");
+            Database = new SqliteDatabase(Options.Create(options), NullLogger<SqliteDatabase>.Instance);
+        }
+
+        public SqliteDatabase Database { get; }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Database.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            _folder.Delete(recursive: true);
+        }
+    }
+}
