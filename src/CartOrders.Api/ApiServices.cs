@@ -38,6 +38,10 @@ public static class ApiServices
             }
         });
         services.AddExceptionHandler<ApiExceptionHandler>();
+
+        // Protects the continuation tokens of lists (ListPaging). Each host may persist its keys
+        // where its instances share them; by default they are the framework's per-machine keys.
+        services.AddDataProtection();
         services.AddCommandRateLimiting(configuration);
         services.AddOptions<HealthOptions>();
         return services;

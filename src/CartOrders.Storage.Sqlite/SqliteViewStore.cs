@@ -1,3 +1,4 @@
+using System.Globalization;
 using CartOrders.Application.Ports;
 
 namespace CartOrders.Storage.Sqlite;
@@ -58,16 +59,22 @@ public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore
             cancellationToken);
     }
 
-    public async Task<IReadOnlyList<ViewDocument>> ListForMemberAsync(string kind, string userId, CancellationToken cancellationToken = default)
+    /// <summary>Keyset paging on (updated_at DESC, id): the continuation is the last row's pair, so a page never counts rows to skip.</summary>
+    public async Task<Page<ViewDocument>> ListForMemberAsync(string kind, string userId, PageRequest page, CancellationToken cancellationToken = default)
     {
+        var (afterTicks, afterId) = ParseAfter(page.After);
         using var read = database.OpenRead();
         var query = read.Statements.Bind(
             """
             SELECT v.id, v.version, v.json, v.updated_at FROM view_members m JOIN views v ON v.kind = m.kind AND v.id = m.id
-            WHERE m.kind = $k AND m.user_id = $u ORDER BY v.updated_at DESC, v.id
+            WHERE m.kind = $k AND m.user_id = $u AND (v.updated_at < $t OR (v.updated_at = $t AND v.id > $id))
+            ORDER BY v.updated_at DESC, v.id LIMIT $n
             """,
             ("$k", kind),
-            ("$u", userId));
+            ("$u", userId),
+            ("$t", afterTicks),
+            ("$id", afterId),
+            ("$n", page.Limit + 1));
         var documents = new List<ViewDocument>();
         using var reader = await query.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -75,7 +82,27 @@ public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore
             documents.Add(new ViewDocument(kind, reader.GetString(0), reader.GetInt64(1), [userId], reader.Bytes(2), reader.GetInt64(3).ToTime()));
         }
 
-        return documents;
+        if (documents.Count <= page.Limit)
+        {
+            return new Page<ViewDocument>(documents, null);
+        }
+
+        documents.RemoveAt(page.Limit);
+        var last = documents[^1];
+        return new Page<ViewDocument>(documents, string.Create(CultureInfo.InvariantCulture, $"{last.UpdatedAt.Ticks()}:{last.Id}"));
+    }
+
+    private static (long Ticks, string Id) ParseAfter(string? after)
+    {
+        if (after is null)
+        {
+            return (long.MaxValue, string.Empty);
+        }
+
+        var colon = after.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && long.TryParse(after.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+            ? (ticks, after[(colon + 1)..])
+            : throw new InvalidContinuationException("Not a view list position.");
     }
 
     public Task ClearAsync(CancellationToken cancellationToken = default) =>

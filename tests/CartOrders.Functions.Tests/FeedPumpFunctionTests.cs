@@ -81,8 +81,8 @@ public sealed class FeedPumpFunctionTests
         Assert.Equal(3, views.Written.Count);
         Assert.Equal(new[] { first, second }.Order(), views.Written.Distinct().Order());
         Assert.NotNull(await checkpoints.LoadAsync("projector", TestContext.Current.CancellationToken));
-        var carts = await app.Get<IViewStore>().ListForMemberAsync(Projector.CartKind, Caller(app, alice), TestContext.Current.CancellationToken);
-        Assert.Equal(2, carts.Count);
+        var carts = await app.Get<IViewStore>().ListForMemberAsync(Projector.CartKind, Caller(app, alice), PageRequest.First(50), TestContext.Current.CancellationToken);
+        Assert.Equal(2, carts.Items.Count);
     }
 
     [Fact]
@@ -141,8 +141,8 @@ public sealed class FeedPumpFunctionTests
             return await inner.UpsertAsync(document, cancellationToken);
         }
 
-        public Task<IReadOnlyList<ViewDocument>> ListForMemberAsync(string kind, string userId, CancellationToken cancellationToken = default) =>
-            inner.ListForMemberAsync(kind, userId, cancellationToken);
+        public Task<Page<ViewDocument>> ListForMemberAsync(string kind, string userId, PageRequest page, CancellationToken cancellationToken = default) =>
+            inner.ListForMemberAsync(kind, userId, page, cancellationToken);
 
         public Task ClearAsync(CancellationToken cancellationToken = default) => inner.ClearAsync(cancellationToken);
     }

@@ -27,7 +27,7 @@ public static class CartsApi
         var carts = routes.MapGroup("/api/carts").WithTags("Carts").RequiresCaller();
 
         carts.MapGet("", (Delegate)ListAsync).WithName("ListCarts")
-            .Produces<CartView[]>();
+            .Produces<CartView[]>().Produces<PagedList<CartView>>().ProducesProblem(StatusCodes.Status400BadRequest);
         carts.MapGet("/{cartId}", GetAsync).WithName("GetCart")
             .Produces<CartView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         carts.MapGet("/{cartId}/events", EventsAsync).WithName("GetCartEvents")
@@ -57,11 +57,16 @@ public static class CartsApi
         return carts;
     }
 
+    /// <summary>The caller's carts, a page at a time (ListPaging), most recently updated first.</summary>
     public static Task<IResult> ListAsync(HttpContext http) => ProblemBoundary.RunAsync(async () =>
     {
         var actor = Caller.ActorOf(http);
-        var documents = await Service<IViewStore>(http).ListForMemberAsync(Projector.CartKind, actor.UserId.Value, http.RequestAborted);
-        return TypedResults.Ok(documents.Select(d => Json.Deserialize<CartView>(d.Json)).ToList());
+        const string list = "carts";
+        var request = ListPaging.Read(http, actor.UserId.Value, list);
+        var page = await ListPaging.ReadAsync(() =>
+            Service<IViewStore>(http).ListForMemberAsync(Projector.CartKind, actor.UserId.Value, request.Page, http.RequestAborted));
+        var views = page.Items.Select(d => Json.Deserialize<CartView>(d.Json)).ToList();
+        return ListPaging.Answer(http, actor.UserId.Value, list, request, new Page<CartView>(views, page.Next));
     });
 
     /// <summary><c>?atVersion=N</c> reads the cart as it was at version N (1..current).</summary>
@@ -86,15 +91,28 @@ public static class CartsApi
         return TypedResults.Ok(Projection.ToView(loaded.State!, loaded.Version, loaded.UpdatedAt));
     });
 
-    /// <summary>The cart's history, oldest first; members only.</summary>
+    /// <summary>
+    /// The cart's history, oldest first, a page at a time; members only. Pages are ranges of
+    /// versions (the continuation is the next version), so events appended while a client pages
+    /// come after the ones it has, never in between. The ETag is the stream's current version.
+    /// </summary>
     public static Task<IResult> EventsAsync(HttpContext http, string cartId) => ProblemBoundary.RunAsync(async () =>
     {
         var actor = Caller.ActorOf(http);
         var id = PathIds.Cart(cartId);
-        await LoadMemberCartAsync(http, id, actor);
-        var events = await Service<IEventStore>(http).ReadStreamAsync(id.StreamId, cancellationToken: http.RequestAborted);
-        http.Response.Headers.ETag = ETags.Format(events.Count > 0 ? events[^1].Version : 0);
-        return TypedResults.Ok(events.Select(EventRecord.From).ToList());
+        var list = "events:" + id.StreamId;
+        var request = ListPaging.Read(http, actor.UserId.Value, list);
+        var loaded = await LoadMemberCartAsync(http, id, actor);
+        var from = request.Page.After is { } after
+            ? long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var next) && next >= 1
+                ? next
+                : throw new ProblemException(ApiProblem.InvalidContinuation, "The continuation is not a position in this history.")
+            : 1;
+        var through = Math.Min(loaded.Version, from + request.Page.Limit - 1);
+        var events = await Service<IEventStore>(http).ReadStreamAsync(id.StreamId, from, through, http.RequestAborted);
+        http.Response.Headers.ETag = ETags.Format(loaded.Version);
+        var more = through < loaded.Version ? (through + 1).ToString(CultureInfo.InvariantCulture) : null;
+        return ListPaging.Answer(http, actor.UserId.Value, list, request, new Page<EventRecord>([.. events.Select(EventRecord.From)], more));
     });
 
     /// <summary>

@@ -24,7 +24,7 @@ public static class OrdersApi
         var orders = routes.MapGroup("/api/orders").WithTags("Orders").RequiresCaller();
 
         orders.MapGet("", (Delegate)ListAsync).WithName("ListOrders")
-            .Produces<OrderView[]>();
+            .Produces<OrderView[]>().Produces<PagedList<OrderView>>().ProducesProblem(StatusCodes.Status400BadRequest);
         orders.MapGet("/{orderId}", GetAsync).WithName("GetOrder")
             .Produces<OrderView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         orders.MapPost("/{orderId}/cancel", CancelAsync).WithName("CancelOrder").AsCommand()
@@ -39,13 +39,16 @@ public static class OrdersApi
         return orders;
     }
 
-    /// <summary>The caller's own orders (as customer), from the views.</summary>
+    /// <summary>The caller's own orders (as customer), from the views, a page at a time (ListPaging).</summary>
     public static Task<IResult> ListAsync(HttpContext http) => ProblemBoundary.RunAsync(async () =>
     {
         var actor = Caller.ActorOf(http);
-        var documents = await http.RequestServices.GetRequiredService<IViewStore>()
-            .ListForMemberAsync(Projector.OrderKind, actor.UserId.Value, http.RequestAborted);
-        return TypedResults.Ok(documents.Select(d => Json.Deserialize<OrderView>(d.Json)).ToList());
+        const string list = "orders";
+        var request = ListPaging.Read(http, actor.UserId.Value, list);
+        var page = await ListPaging.ReadAsync(() => http.RequestServices.GetRequiredService<IViewStore>()
+            .ListForMemberAsync(Projector.OrderKind, actor.UserId.Value, request.Page, http.RequestAborted));
+        var views = page.Items.Select(d => Json.Deserialize<OrderView>(d.Json)).ToList();
+        return ListPaging.Answer(http, actor.UserId.Value, list, request, new Page<OrderView>(views, page.Next));
     });
 
     public static Task<IResult> GetAsync(HttpContext http, string orderId) => ProblemBoundary.RunAsync(async () =>

@@ -100,6 +100,11 @@ internal static class FuzzGenerators
                     yield return new FuzzCase("wrong JSON types", e, $"{field.Path} = {value}") { Body = Hostile.With(e, field.Path, value), Codes = s_validation };
                 }
 
+                foreach (var value in field.Kind == FieldKind.Integer ? Hostile.HugeIntegers : [])
+                {
+                    yield return new FuzzCase("wrong JSON types", e, $"{field.Path} = {Truncate(value)}") { Body = Hostile.With(e, field.Path, value), Codes = ["invalid-quantity"] };
+                }
+
                 if (field.Kind != FieldKind.Texts)
                 {
                     yield return new FuzzCase("wrong JSON types", e, $"{field.Path} missing") { Body = Hostile.With(e, field.Path, null), Codes = s_validation };
@@ -240,6 +245,26 @@ internal static class FuzzGenerators
         foreach (var subscription in new[] { "", "nonsense", "projector&subscription=projector", "%27%20OR%201%3D1", "..%2F.." })
         {
             yield return new FuzzCase("ids: path traversal, injection, length", parked, $"?subscription={subscription}") { Query = "?subscription=" + subscription, Codes = s_validation };
+        }
+    }
+
+    /// <summary>
+    /// Paging of every list: a limit out of 1-200 or not one integer, a continuation this server
+    /// never issued for this caller and list (changed, cut, forged, repeated).
+    /// </summary>
+    public static IEnumerable<FuzzCase> Paging()
+    {
+        foreach (var list in Endpoints.Where(e => e.Template is "/api/carts" or "/api/orders" or "/api/carts/{cartId}/events" or "/api/admin/parked" && e.Method == "GET"))
+        {
+            foreach (var limit in new[] { "0", "201", "-1", "abc", "1.5", "", "99999999999999999999", "1e2", "5&limit=6", "%00", "0x10", "+5", "%D9%A1" })
+            {
+                yield return new FuzzCase("paging: limit and continuation", list, $"?limit={Truncate(limit)}") { Query = "?limit=" + limit, Codes = s_validation };
+            }
+
+            foreach (var continuation in new[] { "", "x", "AAAA", "CfDJ8" + new string('A', 200), "%00", "..%2F..", new string('a', 7_000), "a&continuation=b", "eyJ1IjoiYWxpY2UifQ" })
+            {
+                yield return new FuzzCase("paging: limit and continuation", list, $"?continuation={Truncate(continuation)}") { Query = "?continuation=" + continuation, Codes = ["invalid-continuation"] };
+            }
         }
     }
 

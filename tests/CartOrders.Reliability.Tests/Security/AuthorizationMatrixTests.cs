@@ -138,6 +138,37 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         Assert.DoesNotContain(world.OrderId, await ListAsync(world.Operator, "/api/orders"));
     }
 
+    [Theory]
+    [InlineData("/api/carts/{cartId}/events?limit=1")]
+    [InlineData("/api/carts?limit=1")]
+    [InlineData("/api/orders?limit=1")]
+    public async Task A_continuation_serves_only_the_caller_and_the_list_it_was_issued_for(string first)
+    {
+        var world = await MatrixWorld.CreateAsync(server, paid: false);
+        await world.Owner.CreateCartAsync();
+        await world.Owner.PlacedOrderAsync();
+        var path = first.Replace("{cartId}", world.CartId, StringComparison.Ordinal);
+        string? token = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            using var page = await world.Owner.GetAsync(path);
+            token = (await page.JsonAsync()).TryGetProperty("continuation", out var issued) ? issued.GetString() : null;
+            return token is not null;
+        });
+        var next = path + "&continuation=" + Uri.EscapeDataString(token!);
+
+        foreach (var other in new[] { world.Collaborator, world.Stranger, world.Operator })
+        {
+            using var response = await other.GetAsync(next);
+            await response.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid-continuation");
+        }
+
+        using var anonymous = await SendAnonymousAsync("GET", next, null);
+        await anonymous.AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        using var owner = await world.Owner.GetAsync(next);
+        Assert.Equal(HttpStatusCode.OK, owner.StatusCode);
+    }
+
     private static async Task<string> ListAsync(ApiUser user, string path)
     {
         using var response = await user.GetAsync(path);
