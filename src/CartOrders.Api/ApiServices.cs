@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using CartOrders.Api.Health;
 using CartOrders.Api.Problems;
 using CartOrders.Api.RateLimiting;
+using CartOrders.Application.Commands;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +44,11 @@ public static class ApiServices
         // where its instances share them; by default they are the framework's per-machine keys.
         services.AddDataProtection();
         services.AddCommandRateLimiting(configuration);
+        services.AddOptions<CommandLimits>().Bind(configuration.GetSection(CommandLimits.Section))
+            .Validate(
+                l => l.OpenCartsPerUser >= 1 && l.CollaboratorsPerCart >= 0 && l.EventsPerCart >= 2,
+                "Limits:OpenCartsPerUser must be at least 1, Limits:CollaboratorsPerCart at least 0 and Limits:EventsPerCart at least 2.")
+            .ValidateOnStart();
         services.AddOptions<HealthOptions>();
         return services;
     }

@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace CartOrders.Api.Carts;
 
@@ -126,11 +127,15 @@ public static class CartsApi
         var cartId = new CartId(request.Context.IdempotencyKey is { } key
             ? IdempotencyKeys.DerivedId("cart", actor.UserId.Value, key)
             : IdempotencyKeys.NewId());
+        var limit = Limits(http).OpenCartsPerUser;
+        var open = await CountOpenCartsAsync(http, actor.UserId.Value, limit);
         return await RunAsync(
             http,
             request,
             cartId,
-            (state, catalog) => CartDecider.Decide(new CreateCart(actor, cartId), state, catalog),
+            (state, catalog) => state is null && open >= limit
+                ? throw new DomainException(DomainError.TooManyOpenCarts, $"A user may own at most {limit} open carts; check one out or wait until one is abandoned.")
+                : CartDecider.Decide(new CreateCart(actor, cartId), state, catalog),
             a => CommandEndpoint.Reply(StatusCodes.Status201Created, View(a), a.Version, "/api/carts/" + cartId.Value));
     });
 
@@ -173,7 +178,7 @@ public static class CartsApi
         var request = await CommandRequest.ReadAsync(http, actor, bodyRequired: true);
         var body = AddCollaboratorRequest.Read(request.Body);
         return await RunAsync(http, request, id, (state, catalog) =>
-            CartDecider.Decide(new AddCollaborator(actor, new UserId(body.UserId)), state, catalog));
+            CartDecider.Decide(new AddCollaborator(actor, new UserId(body.UserId)), state, catalog, Limits(http).CollaboratorsPerCart));
     });
 
     /// <summary>Removing someone who is not a collaborator changes nothing and answers 200.</summary>
@@ -255,6 +260,27 @@ public static class CartsApi
                 ApiProblem.ValidationFailed,
                 "atVersion must be a positive integer.",
                 new Dictionary<string, string[]> { ["atVersion"] = ["Must be a positive integer."] });
+    }
+
+    private static CommandLimits Limits(HttpContext http) => Service<IOptions<CommandLimits>>(http).Value;
+
+    /// <summary>
+    /// The open carts the user owns, counted from the list's views (so a burst of creations faster
+    /// than the projection may pass the limit by the projection's lag), and at most up to the limit.
+    /// </summary>
+    private static async Task<int> CountOpenCartsAsync(HttpContext http, string userId, int limit)
+    {
+        var views = Service<IViewStore>(http);
+        var open = 0;
+        var page = new PageRequest(ListPaging.MaxLimit, null);
+        do
+        {
+            var read = await views.ListForMemberAsync(Projector.CartKind, userId, page, http.RequestAborted);
+            open += read.Items.Select(d => Json.Deserialize<CartView>(d.Json)).Count(c => c.OwnerId == userId && c.Status == "open");
+            page = page with { After = read.Next };
+        }
+        while (page.After is not null && open < limit);
+        return open;
     }
 
     private static T Service<T>(HttpContext http)

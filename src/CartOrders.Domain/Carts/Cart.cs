@@ -20,6 +20,7 @@ public sealed record Cart(
 {
     public const int MaxLines = 50;
     public const int MaxQuantity = 99;
+    public const int DefaultMaxCollaborators = 20;
 
     public decimal Total => Lines.Sum(l => l.LineTotal);
 
