@@ -35,6 +35,7 @@ internal static class Schema
             location TEXT,
             created_at INTEGER NOT NULL
         ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS idempotency_by_age ON idempotency (created_at);
         CREATE TABLE IF NOT EXISTS checkpoints (
             subscription TEXT PRIMARY KEY,
             checkpoint TEXT NOT NULL
