@@ -76,6 +76,21 @@ internal sealed class CosmosViewStore(CosmosDatabase database, CosmosRequests re
             database.Views, query, page, v => v.ToDocument(), requests, "list-views", cancellationToken);
     }
 
+    /// <summary>Oldest first, through the SDK's continuation (never OFFSET).</summary>
+    public async Task<Page<ViewDocument>> ListIdleAsync(string kind, string status, DateTimeOffset before, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        await database.ReadyAsync(cancellationToken);
+
+        // updatedAt is stored as the serializer writes a DateTimeOffset; the bound is written the same way.
+        var bound = System.Text.Json.JsonSerializer.SerializeToElement(before, CosmosJson.Options).GetString();
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.kind = @kind AND c.updatedAt < @before AND c.json.status = @status ORDER BY c.updatedAt")
+            .WithParameter("@kind", kind)
+            .WithParameter("@before", bound)
+            .WithParameter("@status", status);
+        return await CosmosPaging.ReadPageAsync<ViewItem, ViewDocument>(
+            database.Views, query, page, v => v.ToDocument(), requests, "list-idle-views", cancellationToken);
+    }
+
     public async Task ClearAsync(CancellationToken cancellationToken = default)
     {
         await database.ReadyAsync(cancellationToken);

@@ -92,6 +92,44 @@ public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore
         return new Page<ViewDocument>(documents, string.Create(CultureInfo.InvariantCulture, $"{last.UpdatedAt.Ticks()}:{last.Id}"));
     }
 
+    /// <summary>Keyset paging on (updated_at, id), ascending, through the (kind, updated_at) index.</summary>
+    public async Task<Page<ViewDocument>> ListIdleAsync(string kind, string status, DateTimeOffset before, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        var (afterTicks, afterId) = page.After is null ? (long.MinValue, string.Empty) : ParseAfter(page.After);
+        using var read = database.OpenRead();
+        var query = read.Statements.Bind(
+            """
+            SELECT id, version, json, updated_at,
+                (SELECT json_group_array(user_id) FROM view_members m WHERE m.kind = v.kind AND m.id = v.id)
+            FROM views v
+            WHERE kind = $k AND updated_at < $before AND (updated_at > $t OR (updated_at = $t AND id > $id))
+                AND json_extract(CAST(json AS TEXT), '$.status') = $status
+            ORDER BY updated_at, id LIMIT $n
+            """,
+            ("$k", kind),
+            ("$before", before.Ticks()),
+            ("$t", afterTicks),
+            ("$id", afterId),
+            ("$status", status),
+            ("$n", page.Limit + 1));
+        var documents = new List<ViewDocument>();
+        using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var members = System.Text.Json.JsonSerializer.Deserialize<string[]>(reader.GetString(4)) ?? [];
+            documents.Add(new ViewDocument(kind, reader.GetString(0), reader.GetInt64(1), members, reader.Bytes(2), reader.GetInt64(3).ToTime()));
+        }
+
+        if (documents.Count <= page.Limit)
+        {
+            return new Page<ViewDocument>(documents, null);
+        }
+
+        documents.RemoveAt(page.Limit);
+        var last = documents[^1];
+        return new Page<ViewDocument>(documents, string.Create(CultureInfo.InvariantCulture, $"{last.UpdatedAt.Ticks()}:{last.Id}"));
+    }
+
     private static (long Ticks, string Id) ParseAfter(string? after)
     {
         if (after is null)

@@ -27,7 +27,7 @@ public static class StreamTypes
     public static StreamType<Cart, CartEvent> Cart { get; } = new("Cart.v1", Domain.Carts.Cart.Evolve, cart => 1 + cart.Lines.Count)
     {
         MaxEvents = limits => limits.EventsPerCart,
-        Ends = e => e is CartCheckedOut,
+        Ends = e => e is CartCheckedOut or CartAbandoned,
     };
 
     public static StreamType<Order, OrderEvent> Order { get; } = new("Order.v1", Domain.Orders.Order.Evolve, order => 1 + order.Lines.Count + order.History.Count);

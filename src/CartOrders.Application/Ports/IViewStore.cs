@@ -22,6 +22,13 @@ public interface IViewStore
     /// </summary>
     Task<Page<ViewDocument>> ListForMemberAsync(string kind, string userId, PageRequest page, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// One page of the documents of a kind whose JSON <c>status</c> is <paramref name="status"/>
+    /// and that were last updated before <paramref name="before"/>, oldest first (the abandonment
+    /// sweep's question: which open carts have been idle too long).
+    /// </summary>
+    Task<Page<ViewDocument>> ListIdleAsync(string kind, string status, DateTimeOffset before, PageRequest page, CancellationToken cancellationToken = default);
+
     /// <summary>Removes every view (a rebuild starts from nothing).</summary>
     Task ClearAsync(CancellationToken cancellationToken = default);
 }

@@ -20,6 +20,13 @@ public static class CartDecider
                 : throw new DomainException(DomainError.CartAlreadyExists);
         }
 
+        if (command is AbandonCart abandon)
+        {
+            return state is null
+                ? throw new DomainException(DomainError.CartNotFound)
+                : state.Status == CartStatus.Open ? [new CartAbandoned(state.OwnerId, abandon.IdleSince)] : [];
+        }
+
         // Existence is not leaked: a stranger sees the same answer as for a missing cart.
         if (state is null || !state.IsMember(command.By.UserId))
         {
@@ -29,6 +36,11 @@ public static class CartDecider
         if (state.Status == CartStatus.CheckedOut)
         {
             throw new DomainException(DomainError.CartCheckedOut);
+        }
+
+        if (state.Status == CartStatus.Abandoned)
+        {
+            throw new DomainException(DomainError.CartAbandoned);
         }
 
         return command switch
