@@ -77,7 +77,7 @@ internal sealed class CosmosViewStore(CosmosDatabase database, CosmosRequests re
     }
 
     /// <summary>Oldest first, through the SDK's continuation (never OFFSET).</summary>
-    public async Task<Page<ViewDocument>> ListIdleAsync(string kind, string status, DateTimeOffset before, PageRequest page, CancellationToken cancellationToken = default)
+    public async Task<Page<ViewDocument>> ListByStatusAsync(string kind, string status, DateTimeOffset before, PageRequest page, CancellationToken cancellationToken = default)
     {
         await database.ReadyAsync(cancellationToken);
 
@@ -88,7 +88,7 @@ internal sealed class CosmosViewStore(CosmosDatabase database, CosmosRequests re
             .WithParameter("@before", bound)
             .WithParameter("@status", status);
         return await CosmosPaging.ReadPageAsync<ViewItem, ViewDocument>(
-            database.Views, query, page, v => v.ToDocument(), requests, "list-idle-views", cancellationToken);
+            database.Views, query, page, v => v.ToDocument(), requests, "list-views-by-status", cancellationToken);
     }
 
     public async Task ClearAsync(CancellationToken cancellationToken = default)

@@ -82,18 +82,11 @@ public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore
             documents.Add(new ViewDocument(kind, reader.GetString(0), reader.GetInt64(1), [userId], reader.Bytes(2), reader.GetInt64(3).ToTime()));
         }
 
-        if (documents.Count <= page.Limit)
-        {
-            return new Page<ViewDocument>(documents, null);
-        }
-
-        documents.RemoveAt(page.Limit);
-        var last = documents[^1];
-        return new Page<ViewDocument>(documents, string.Create(CultureInfo.InvariantCulture, $"{last.UpdatedAt.Ticks()}:{last.Id}"));
+        return PageOf(documents, page.Limit);
     }
 
     /// <summary>Keyset paging on (updated_at, id), ascending, through the (kind, updated_at) index.</summary>
-    public async Task<Page<ViewDocument>> ListIdleAsync(string kind, string status, DateTimeOffset before, PageRequest page, CancellationToken cancellationToken = default)
+    public async Task<Page<ViewDocument>> ListByStatusAsync(string kind, string status, DateTimeOffset before, PageRequest page, CancellationToken cancellationToken = default)
     {
         var (afterTicks, afterId) = page.After is null ? (long.MinValue, string.Empty) : ParseAfter(page.After);
         using var read = database.OpenRead();
@@ -120,12 +113,18 @@ public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore
             documents.Add(new ViewDocument(kind, reader.GetString(0), reader.GetInt64(1), members, reader.Bytes(2), reader.GetInt64(3).ToTime()));
         }
 
-        if (documents.Count <= page.Limit)
+        return PageOf(documents, page.Limit);
+    }
+
+    /// <summary>The first <paramref name="limit"/> of the rows read (one more than a page, to know whether another follows), and the position after them.</summary>
+    private static Page<ViewDocument> PageOf(List<ViewDocument> documents, int limit)
+    {
+        if (documents.Count <= limit)
         {
             return new Page<ViewDocument>(documents, null);
         }
 
-        documents.RemoveAt(page.Limit);
+        documents.RemoveAt(limit);
         var last = documents[^1];
         return new Page<ViewDocument>(documents, string.Create(CultureInfo.InvariantCulture, $"{last.UpdatedAt.Ticks()}:{last.Id}"));
     }

@@ -144,8 +144,8 @@ public sealed class FeedPumpFunctionTests
         public Task<Page<ViewDocument>> ListForMemberAsync(string kind, string userId, PageRequest page, CancellationToken cancellationToken = default) =>
             inner.ListForMemberAsync(kind, userId, page, cancellationToken);
 
-        public Task<Page<ViewDocument>> ListIdleAsync(string kind, string status, DateTimeOffset before, PageRequest page, CancellationToken cancellationToken = default) =>
-            inner.ListIdleAsync(kind, status, before, page, cancellationToken);
+        public Task<Page<ViewDocument>> ListByStatusAsync(string kind, string status, DateTimeOffset before, PageRequest page, CancellationToken cancellationToken = default) =>
+            inner.ListByStatusAsync(kind, status, before, page, cancellationToken);
 
         public Task ClearAsync(CancellationToken cancellationToken = default) => inner.ClearAsync(cancellationToken);
     }

@@ -117,8 +117,8 @@ public sealed class PipelineTests
         public Task<Page<ViewDocument>> ListForMemberAsync(string kind, string userId, PageRequest page, CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException(Secret);
 
-        public Task<Page<ViewDocument>> ListIdleAsync(string kind, string status, DateTimeOffset before, PageRequest page, CancellationToken cancellationToken = default) =>
-            inner.ListIdleAsync(kind, status, before, page, cancellationToken);
+        public Task<Page<ViewDocument>> ListByStatusAsync(string kind, string status, DateTimeOffset before, PageRequest page, CancellationToken cancellationToken = default) =>
+            inner.ListByStatusAsync(kind, status, before, page, cancellationToken);
 
         public Task ClearAsync(CancellationToken cancellationToken = default) => inner.ClearAsync(cancellationToken);
     }

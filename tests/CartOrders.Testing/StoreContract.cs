@@ -367,6 +367,32 @@ public abstract class StoreContract
         Assert.Equal([$"{member}-2", $"{member}-1", $"{member}-0"], rest);
     }
 
+    [Fact]
+    public async Task Idle_views_of_a_status_are_listed_oldest_first_a_page_at_a_time()
+    {
+        await using var store = await CreateStoreAsync();
+        var tag = Guid.NewGuid().ToString("N");
+        var start = new DateTimeOffset(2001, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(Random.Shared.Next(1_000_000));
+        for (var i = 0; i < 5; i++)
+        {
+            await store.Views.UpsertAsync(new ViewDocument("cart", $"{tag}-{i}", 1, ["alice"], Encoding.UTF8.GetBytes("{\"status\":\"open\"}"), start.AddDays(i)), Ct);
+        }
+
+        await store.Views.UpsertAsync(new ViewDocument("cart", $"{tag}-closed", 1, ["alice"], Encoding.UTF8.GetBytes("{\"status\":\"checkedOut\"}"), start), Ct);
+
+        var seen = new List<string>();
+        var page = new PageRequest(2, null);
+        do
+        {
+            var idle = await store.Views.ListByStatusAsync("cart", "open", start.AddDays(3), page, Ct);
+            seen.AddRange(idle.Items.Select(d => d.Id).Where(id => id.StartsWith(tag, StringComparison.Ordinal)));
+            page = page with { After = idle.Next };
+        }
+        while (page.After is not null);
+
+        Assert.Equal([$"{tag}-0", $"{tag}-1", $"{tag}-2"], seen);
+    }
+
     protected static ViewDocument View(string id, long version, string[] members, string json) =>
         new("cart", id, version, members, Encoding.UTF8.GetBytes(json), DateTimeOffset.UtcNow);
 

@@ -53,7 +53,7 @@ public sealed partial class CartAbandonment(
         var page = new PageRequest(PageSize, null);
         do
         {
-            var idle = await views.ListIdleAsync(Projector.CartKind, "open", before, page, cancellationToken);
+            var idle = await views.ListByStatusAsync(Projector.CartKind, "open", before, page, cancellationToken);
             foreach (var view in idle.Items)
             {
                 if (await AbandonAsync(view, now, cancellationToken))

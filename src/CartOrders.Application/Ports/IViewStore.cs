@@ -24,10 +24,10 @@ public interface IViewStore
 
     /// <summary>
     /// One page of the documents of a kind whose JSON <c>status</c> is <paramref name="status"/>
-    /// and that were last updated before <paramref name="before"/>, oldest first (the abandonment
-    /// sweep's question: which open carts have been idle too long).
+    /// and that were last updated before <paramref name="before"/>, oldest first: which open carts
+    /// have been idle too long (the abandonment sweep), which orders wait in a status (operators).
     /// </summary>
-    Task<Page<ViewDocument>> ListIdleAsync(string kind, string status, DateTimeOffset before, PageRequest page, CancellationToken cancellationToken = default);
+    Task<Page<ViewDocument>> ListByStatusAsync(string kind, string status, DateTimeOffset before, PageRequest page, CancellationToken cancellationToken = default);
 
     /// <summary>Removes every view (a rebuild starts from nothing).</summary>
     Task ClearAsync(CancellationToken cancellationToken = default);

@@ -48,6 +48,7 @@ internal static class FuzzGenerators
         new("POST", "/api/orders/{orderId}/payment", true, Caller.Operator, true, true, [new("approved", FieldKind.Flag, true), new("reference", FieldKind.Text, "psp-1")]),
         new("POST", "/api/orders/{orderId}/shipment", true, Caller.Operator, true, true, [new("carrier", FieldKind.Text, "DHL"), new("trackingNumber", FieldKind.Text, "T1")]),
         new("GET", "/api/admin/parked", true, Caller.Operator, false, false, []),
+        new("GET", "/api/admin/orders", true, Caller.Operator, false, false, []),
         new("POST", "/api/admin/parked/replay", true, Caller.Operator, true, true, [new("subscription", FieldKind.Text, "projector")]),
         new("POST", "/api/negotiate", true, Caller.Owner, false, false, []),
         new("GET", "/api", true, Caller.Owner, false, false, []),
@@ -246,6 +247,12 @@ internal static class FuzzGenerators
         {
             yield return new FuzzCase("ids: path traversal, injection, length", parked, $"?subscription={subscription}") { Query = "?subscription=" + subscription, Codes = s_validation };
         }
+
+        var byStatus = Endpoints.Single(e => e.Template == "/api/admin/orders");
+        foreach (var status in new[] { "", "lost", "placed&status=shipped", "%27%20OR%201%3D1", "PLACED", "%00" })
+        {
+            yield return new FuzzCase("ids: path traversal, injection, length", byStatus, $"?status={status}") { Query = "?status=" + status, Codes = s_validation };
+        }
     }
 
     /// <summary>
@@ -254,16 +261,17 @@ internal static class FuzzGenerators
     /// </summary>
     public static IEnumerable<FuzzCase> Paging()
     {
-        foreach (var list in Endpoints.Where(e => e.Template is "/api/carts" or "/api/orders" or "/api/carts/{cartId}/events" or "/api/admin/parked" && e.Method == "GET"))
+        foreach (var list in Endpoints.Where(e => e.Template is "/api/carts" or "/api/orders" or "/api/carts/{cartId}/events" or "/api/admin/parked" or "/api/admin/orders" && e.Method == "GET"))
         {
+            var query = list.Template == "/api/admin/orders" ? "?status=placed&" : "?";
             foreach (var limit in new[] { "0", "201", "-1", "abc", "1.5", "", "99999999999999999999", "1e2", "5&limit=6", "%00", "0x10", "+5", "%D9%A1" })
             {
-                yield return new FuzzCase("paging: limit and continuation", list, $"?limit={Truncate(limit)}") { Query = "?limit=" + limit, Codes = s_validation };
+                yield return new FuzzCase("paging: limit and continuation", list, $"?limit={Truncate(limit)}") { Query = query + "limit=" + limit, Codes = s_validation };
             }
 
             foreach (var continuation in new[] { "", "x", "AAAA", "CfDJ8" + new string('A', 200), "%00", "..%2F..", new string('a', 7_000), "a&continuation=b", "eyJ1IjoiYWxpY2UifQ" })
             {
-                yield return new FuzzCase("paging: limit and continuation", list, $"?continuation={Truncate(continuation)}") { Query = "?continuation=" + continuation, Codes = ["invalid-continuation"] };
+                yield return new FuzzCase("paging: limit and continuation", list, $"?continuation={Truncate(continuation)}") { Query = query + "continuation=" + continuation, Codes = ["invalid-continuation"] };
             }
         }
     }
