@@ -2,6 +2,8 @@ using System.Text.Json.Serialization;
 using CartOrders.Api.Health;
 using CartOrders.Api.Problems;
 using CartOrders.Api.RateLimiting;
+using CartOrders.Application.Abandonment;
+using CartOrders.Application.Commands;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,7 +40,19 @@ public static class ApiServices
             }
         });
         services.AddExceptionHandler<ApiExceptionHandler>();
+
+        // Protects the continuation tokens of lists (ListPaging). Each host may persist its keys
+        // where its instances share them; by default they are the framework's per-machine keys.
+        services.AddDataProtection();
         services.AddCommandRateLimiting(configuration);
+        services.AddOptions<CommandLimits>().Bind(configuration.GetSection(CommandLimits.Section))
+            .Validate(
+                l => l.OpenCartsPerUser >= 1 && l.CollaboratorsPerCart >= 0 && l.EventsPerCart >= 2,
+                "Limits:OpenCartsPerUser must be at least 1, Limits:CollaboratorsPerCart at least 0 and Limits:EventsPerCart at least 2.")
+            .ValidateOnStart();
+        services.AddOptions<AbandonmentOptions>().Bind(configuration.GetSection(AbandonmentOptions.Section))
+            .Validate(o => o.IdleFor >= TimeSpan.FromMinutes(1) && o.Interval >= TimeSpan.FromSeconds(1), "Abandonment:IdleFor must be at least 1 minute and Abandonment:Interval at least 1 second.")
+            .ValidateOnStart();
         services.AddOptions<HealthOptions>();
         return services;
     }

@@ -21,6 +21,7 @@ public static class ApplicationServices
         services.TryAddSingleton<CommandHandler>();
         services.TryAddSingleton<Projector>();
         services.TryAddSingleton<OrderPlacement>();
+        services.TryAddSingleton<Abandonment.CartAbandonment>();
         return services;
     }
 

@@ -22,6 +22,10 @@ public sealed record DomainError(string Code, ErrorKind Kind, string Title)
     public static readonly DomainError ItemNotInCart = new("item-not-in-cart", ErrorKind.NotFound, "Item not in cart");
     public static readonly DomainError CartEmpty = new("cart-empty", ErrorKind.Conflict, "Cannot check out an empty cart");
     public static readonly DomainError CartCheckedOut = new("cart-checked-out", ErrorKind.Conflict, "The cart is checked out");
+    public static readonly DomainError TooManyCollaborators = new("too-many-collaborators", ErrorKind.Conflict, "The cart has as many collaborators as it may have");
+    public static readonly DomainError CartHistoryFull = new("cart-history-full", ErrorKind.Conflict, "The cart's history is full: it can only be checked out");
+    public static readonly DomainError TooManyOpenCarts = new("too-many-open-carts", ErrorKind.Conflict, "The caller owns as many open carts as a user may");
+    public static readonly DomainError CartAbandoned = new("cart-abandoned", ErrorKind.Conflict, "The cart was abandoned: it is read-only");
     public static readonly DomainError InvalidCollaborator = new("invalid-collaborator", ErrorKind.Invalid, "The owner cannot be a collaborator");
     public static readonly DomainError OrderNotFound = new("order-not-found", ErrorKind.NotFound, "Order not found");
     public static readonly DomainError OrderAlreadyPlaced = new("order-already-placed", ErrorKind.Conflict, "Order already placed");

@@ -60,22 +60,35 @@ internal sealed class CosmosViewStore(CosmosDatabase database, CosmosRequests re
         throw new InvalidOperationException($"The {document.Kind} view '{document.Id}' changed under {MaxWriteAttempts} write attempts in a row.");
     }
 
-    public async Task<IReadOnlyList<ViewDocument>> ListForMemberAsync(string kind, string userId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// One page through the SDK's own continuation (FeedIterator with a continuation token and
+    /// MaxItemCount), never OFFSET: the service resumes the ORDER BY where the token says, so a page
+    /// costs the same however deep it is. A page may hold fewer items than asked (the service cuts
+    /// pages by its own budget too); it is empty only when the list ends.
+    /// </summary>
+    public async Task<Page<ViewDocument>> ListForMemberAsync(string kind, string userId, PageRequest page, CancellationToken cancellationToken = default)
     {
         await database.ReadyAsync(cancellationToken);
         var query = new QueryDefinition("SELECT * FROM c WHERE ARRAY_CONTAINS(c.members, @user) AND c.kind = @kind ORDER BY c.updatedAt DESC")
             .WithParameter("@user", userId)
             .WithParameter("@kind", kind);
-        var documents = new List<ViewDocument>();
-        using var iterator = database.Views.GetItemQueryIterator<ViewItem>(query);
-        while (iterator.HasMoreResults)
-        {
-            var page = await requests.RunAsync(
-                "list-views", database.Views.Id, () => iterator.ReadNextAsync(cancellationToken), r => new RequestOutcome(r.StatusCode, r.RequestCharge));
-            documents.AddRange(page.Select(v => v.ToDocument()));
-        }
+        return await CosmosPaging.ReadPageAsync<ViewItem, ViewDocument>(
+            database.Views, query, page, v => v.ToDocument(), requests, "list-views", cancellationToken);
+    }
 
-        return documents;
+    /// <summary>Oldest first, through the SDK's continuation (never OFFSET).</summary>
+    public async Task<Page<ViewDocument>> ListByStatusAsync(string kind, string status, DateTimeOffset before, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        await database.ReadyAsync(cancellationToken);
+
+        // updatedAt is stored as the serializer writes a DateTimeOffset; the bound is written the same way.
+        var bound = System.Text.Json.JsonSerializer.SerializeToElement(before, CosmosJson.Options).GetString();
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.kind = @kind AND c.updatedAt < @before AND c.json.status = @status ORDER BY c.updatedAt")
+            .WithParameter("@kind", kind)
+            .WithParameter("@before", bound)
+            .WithParameter("@status", status);
+        return await CosmosPaging.ReadPageAsync<ViewItem, ViewDocument>(
+            database.Views, query, page, v => v.ToDocument(), requests, "list-views-by-status", cancellationToken);
     }
 
     public async Task ClearAsync(CancellationToken cancellationToken = default)

@@ -35,6 +35,7 @@ internal static class Schema
             location TEXT,
             created_at INTEGER NOT NULL
         ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS idempotency_by_age ON idempotency (created_at);
         CREATE TABLE IF NOT EXISTS checkpoints (
             subscription TEXT PRIMARY KEY,
             checkpoint TEXT NOT NULL
@@ -47,6 +48,7 @@ internal static class Schema
             updated_at INTEGER NOT NULL,
             PRIMARY KEY (kind, id)
         ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS views_by_age ON views (kind, updated_at);
         CREATE TABLE IF NOT EXISTS view_members (
             kind TEXT NOT NULL,
             user_id TEXT NOT NULL,

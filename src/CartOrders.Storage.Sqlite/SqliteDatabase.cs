@@ -25,6 +25,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
         var path = Path.GetFullPath(settings.Path);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         FilePath = path;
+        OwnerOnlyFiles.Prepare(path);
         var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 };
         var writeConnection = new SqliteConnection(builder.ToString());
         writeConnection.Open();
@@ -125,6 +126,46 @@ public sealed class SqliteDatabase : IAsyncDisposable
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA " + pragma;
         command.ExecuteNonQuery();
+    }
+}
+
+/// <summary>
+/// The database holds every user's carts and orders: it is created readable and writable by its
+/// owner only (0600), like the development signing key. SQLite gives its -wal and -shm files the
+/// database file's permissions; files left by an older version are narrowed to the same.
+/// </summary>
+internal static class OwnerOnlyFiles
+{
+    private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    public static void Prepare(string databasePath)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        try
+        {
+            using var created = new FileStream(databasePath, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = OwnerReadWrite,
+            });
+        }
+        catch (IOException) when (File.Exists(databasePath))
+        {
+            // There already: narrowed below.
+        }
+
+        foreach (var file in new[] { databasePath, databasePath + "-wal", databasePath + "-shm" })
+        {
+            if (File.Exists(file) && (File.GetUnixFileMode(file) & ~OwnerReadWrite) != 0)
+            {
+                File.SetUnixFileMode(file, File.GetUnixFileMode(file) & OwnerReadWrite);
+            }
+        }
     }
 }
 

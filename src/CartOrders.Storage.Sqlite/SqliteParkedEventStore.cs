@@ -63,15 +63,31 @@ public sealed class SqliteParkedEventStore(SqliteDatabase database) : IParkedEve
         return parked;
     }
 
-    public async Task<IReadOnlyList<ParkedEvent>> ListAsync(string? subscription, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ParkedEvent>> ListAsync(string? subscription, CancellationToken cancellationToken = default) =>
+        QueryAsync(subscription, null, int.MaxValue, cancellationToken);
+
+    /// <summary>Keyset paging on the table's own key (subscription, stream_id, version).</summary>
+    public async Task<Page<ParkedEvent>> ListPageAsync(string? subscription, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        var fetched = await QueryAsync(subscription, ParkedEventPosition.Parse(page.After), page.Limit + 1, cancellationToken);
+        return ParkedEventPosition.PageOf(fetched, page.Limit);
+    }
+
+    private async Task<IReadOnlyList<ParkedEvent>> QueryAsync(string? subscription, ParkedEventPosition? after, int limit, CancellationToken cancellationToken)
     {
         using var read = database.OpenRead();
         var query = read.Statements.Bind(
             """
             SELECT subscription, stream_id, version, event_id, type, data, user_id, occurred_at, correlation_id, reason, parked_at
-            FROM parked_events WHERE $sub IS NULL OR subscription = $sub ORDER BY subscription, stream_id, version
+            FROM parked_events WHERE ($sub IS NULL OR subscription = $sub) AND ($after IS NULL OR (subscription, stream_id, version) > ($as, $ast, $av))
+            ORDER BY subscription, stream_id, version LIMIT $n
             """,
-            ("$sub", subscription));
+            ("$sub", subscription),
+            ("$after", after is null ? null : 1),
+            ("$as", after?.Subscription),
+            ("$ast", after?.StreamId),
+            ("$av", after?.Version),
+            ("$n", limit));
         var parked = new List<ParkedEvent>();
         using var reader = await query.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -26,4 +26,16 @@ public sealed class SqliteStoreOptions
     /// The cache grows only as pages are used.
     /// </summary>
     public int WriterCacheMegabytes { get; set; } = 16;
+
+    /// <summary>How long an idempotency record is kept; the retention sweep deletes older ones.</summary>
+    public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often the retention sweep runs.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Feed subscriptions taken out of service: their checkpoints and parked events are deleted by
+    /// the next sweep, so they do not pile up. A name still in service must never be listed here.
+    /// </summary>
+    public IList<string> RetiredSubscriptions { get; } = [];
 }

@@ -1,6 +1,7 @@
 using CartOrders.Application.Ports;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CartOrders.Storage.Sqlite;
 
@@ -13,6 +14,7 @@ public static class SqliteStoreServices
             .Bind(configuration.GetSection(SqliteStoreOptions.Section))
             .Validate(o => !string.IsNullOrWhiteSpace(o.Path), "Sqlite:Path must name the database file.")
             .Validate(o => o.WriterCacheMegabytes is >= 1 and <= 4096, "Sqlite:WriterCacheMegabytes must be between 1 and 4096.")
+            .Validate(o => o.IdempotencyRetention >= TimeSpan.FromMinutes(1) && o.SweepInterval >= TimeSpan.FromSeconds(1), "Sqlite:IdempotencyRetention must be at least 1 minute and Sqlite:SweepInterval at least 1 second.")
             .ValidateOnStart();
         services.AddSingleton<SqliteDatabase>();
         services.AddSingleton<SqliteEventStore>();
@@ -21,6 +23,9 @@ public static class SqliteStoreServices
         services.AddSingleton<ICheckpointStore, SqliteCheckpointStore>();
         services.AddSingleton<IViewStore, SqliteViewStore>();
         services.AddSingleton<IParkedEventStore, SqliteParkedEventStore>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<SqliteRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<SqliteRetention>());
         return services;
     }
 }

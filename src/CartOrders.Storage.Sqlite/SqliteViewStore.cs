@@ -1,3 +1,4 @@
+using System.Globalization;
 using CartOrders.Application.Ports;
 
 namespace CartOrders.Storage.Sqlite;
@@ -58,16 +59,22 @@ public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore
             cancellationToken);
     }
 
-    public async Task<IReadOnlyList<ViewDocument>> ListForMemberAsync(string kind, string userId, CancellationToken cancellationToken = default)
+    /// <summary>Keyset paging on (updated_at DESC, id): the continuation is the last row's pair, so a page never counts rows to skip.</summary>
+    public async Task<Page<ViewDocument>> ListForMemberAsync(string kind, string userId, PageRequest page, CancellationToken cancellationToken = default)
     {
+        var (afterTicks, afterId) = ParseAfter(page.After);
         using var read = database.OpenRead();
         var query = read.Statements.Bind(
             """
             SELECT v.id, v.version, v.json, v.updated_at FROM view_members m JOIN views v ON v.kind = m.kind AND v.id = m.id
-            WHERE m.kind = $k AND m.user_id = $u ORDER BY v.updated_at DESC, v.id
+            WHERE m.kind = $k AND m.user_id = $u AND (v.updated_at < $t OR (v.updated_at = $t AND v.id > $id))
+            ORDER BY v.updated_at DESC, v.id LIMIT $n
             """,
             ("$k", kind),
-            ("$u", userId));
+            ("$u", userId),
+            ("$t", afterTicks),
+            ("$id", afterId),
+            ("$n", page.Limit + 1));
         var documents = new List<ViewDocument>();
         using var reader = await query.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -75,7 +82,64 @@ public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore
             documents.Add(new ViewDocument(kind, reader.GetString(0), reader.GetInt64(1), [userId], reader.Bytes(2), reader.GetInt64(3).ToTime()));
         }
 
-        return documents;
+        return PageOf(documents, page.Limit);
+    }
+
+    /// <summary>Keyset paging on (updated_at, id), ascending, through the (kind, updated_at) index.</summary>
+    public async Task<Page<ViewDocument>> ListByStatusAsync(string kind, string status, DateTimeOffset before, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        var (afterTicks, afterId) = page.After is null ? (long.MinValue, string.Empty) : ParseAfter(page.After);
+        using var read = database.OpenRead();
+        var query = read.Statements.Bind(
+            """
+            SELECT id, version, json, updated_at,
+                (SELECT json_group_array(user_id) FROM view_members m WHERE m.kind = v.kind AND m.id = v.id)
+            FROM views v
+            WHERE kind = $k AND updated_at < $before AND (updated_at > $t OR (updated_at = $t AND id > $id))
+                AND json_extract(CAST(json AS TEXT), '$.status') = $status
+            ORDER BY updated_at, id LIMIT $n
+            """,
+            ("$k", kind),
+            ("$before", before.Ticks()),
+            ("$t", afterTicks),
+            ("$id", afterId),
+            ("$status", status),
+            ("$n", page.Limit + 1));
+        var documents = new List<ViewDocument>();
+        using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var members = System.Text.Json.JsonSerializer.Deserialize<string[]>(reader.GetString(4)) ?? [];
+            documents.Add(new ViewDocument(kind, reader.GetString(0), reader.GetInt64(1), members, reader.Bytes(2), reader.GetInt64(3).ToTime()));
+        }
+
+        return PageOf(documents, page.Limit);
+    }
+
+    /// <summary>The first <paramref name="limit"/> of the rows read (one more than a page, to know whether another follows), and the position after them.</summary>
+    private static Page<ViewDocument> PageOf(List<ViewDocument> documents, int limit)
+    {
+        if (documents.Count <= limit)
+        {
+            return new Page<ViewDocument>(documents, null);
+        }
+
+        documents.RemoveAt(limit);
+        var last = documents[^1];
+        return new Page<ViewDocument>(documents, string.Create(CultureInfo.InvariantCulture, $"{last.UpdatedAt.Ticks()}:{last.Id}"));
+    }
+
+    private static (long Ticks, string Id) ParseAfter(string? after)
+    {
+        if (after is null)
+        {
+            return (long.MaxValue, string.Empty);
+        }
+
+        var colon = after.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && long.TryParse(after.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+            ? (ticks, after[(colon + 1)..])
+            : throw new InvalidContinuationException("Not a view list position.");
     }
 
     public Task ClearAsync(CancellationToken cancellationToken = default) =>

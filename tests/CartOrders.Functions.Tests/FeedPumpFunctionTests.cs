@@ -87,8 +87,8 @@ public class FeedPumpFunctionTests
         Assert.Equal(3, views.Written.Count);
         Assert.Equal(new[] { first, second }.Order(), views.Written.Distinct().Order());
         Assert.NotNull(await checkpoints.LoadAsync("projector", TestContext.Current.CancellationToken));
-        var carts = await app.Get<IViewStore>().ListForMemberAsync(Projector.CartKind, Caller(app, alice), TestContext.Current.CancellationToken);
-        Assert.Equal(2, carts.Count);
+        var carts = await app.Get<IViewStore>().ListForMemberAsync(Projector.CartKind, Caller(app, alice), PageRequest.First(50), TestContext.Current.CancellationToken);
+        Assert.Equal(2, carts.Items.Count);
     }
 
     [Fact]
@@ -147,8 +147,11 @@ public class FeedPumpFunctionTests
             return await inner.UpsertAsync(document, cancellationToken);
         }
 
-        public Task<IReadOnlyList<ViewDocument>> ListForMemberAsync(string kind, string userId, CancellationToken cancellationToken = default) =>
-            inner.ListForMemberAsync(kind, userId, cancellationToken);
+        public Task<Page<ViewDocument>> ListForMemberAsync(string kind, string userId, PageRequest page, CancellationToken cancellationToken = default) =>
+            inner.ListForMemberAsync(kind, userId, page, cancellationToken);
+
+        public Task<Page<ViewDocument>> ListByStatusAsync(string kind, string status, DateTimeOffset before, PageRequest page, CancellationToken cancellationToken = default) =>
+            inner.ListByStatusAsync(kind, status, before, page, cancellationToken);
 
         public Task ClearAsync(CancellationToken cancellationToken = default) => inner.ClearAsync(cancellationToken);
     }

@@ -126,7 +126,7 @@ public sealed class FunctionsMetadataTests
     private static void AssertFunctions(JsonElement metadata)
     {
         var functions = metadata.EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!, StringComparer.Ordinal);
-        Assert.Equal(HttpFunctions.Select(f => f.Name).Append("FeedPump").Order(), functions.Keys.Order());
+        Assert.Equal(HttpFunctions.Select(f => f.Name).Append("FeedPump").Append("AbandonIdleCarts").Order(), functions.Keys.Order());
         foreach (var (name, method, route) in HttpFunctions)
         {
             var trigger = Trigger(functions[name]);
@@ -140,6 +140,9 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("timerTrigger", timer.GetProperty("type").GetString());
         Assert.Equal("*/2 * * * * *", timer.GetProperty("schedule").GetString());
         Assert.False(timer.GetProperty("runOnStartup").GetBoolean());
+        var abandonment = Trigger(functions["AbandonIdleCarts"]);
+        Assert.Equal("timerTrigger", abandonment.GetProperty("type").GetString());
+        Assert.Equal("0 17 * * * *", abandonment.GetProperty("schedule").GetString());
     }
 
     private static JsonElement Trigger(JsonElement function) =>

@@ -114,8 +114,11 @@ public sealed class PipelineTests
 
         public Task<bool> UpsertAsync(ViewDocument document, CancellationToken cancellationToken = default) => inner.UpsertAsync(document, cancellationToken);
 
-        public Task<IReadOnlyList<ViewDocument>> ListForMemberAsync(string kind, string userId, CancellationToken cancellationToken = default) =>
+        public Task<Page<ViewDocument>> ListForMemberAsync(string kind, string userId, PageRequest page, CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException(Secret);
+
+        public Task<Page<ViewDocument>> ListByStatusAsync(string kind, string status, DateTimeOffset before, PageRequest page, CancellationToken cancellationToken = default) =>
+            inner.ListByStatusAsync(kind, status, before, page, cancellationToken);
 
         public Task ClearAsync(CancellationToken cancellationToken = default) => inner.ClearAsync(cancellationToken);
     }

@@ -29,6 +29,23 @@ public sealed class IntegrationEventMapperTests
     }
 
     [Fact]
+    public void Cart_abandoned_is_published_as_CartOrders_CartAbandoned_v1()
+    {
+        var idleSince = CheckedOutAt.AddDays(-30);
+        var stored = Stored(CartStream, 5, new CartAbandoned("alice", idleSince));
+
+        var mapped = IntegrationEventMapper.Map(stored)!;
+
+        AssertEnvelope(mapped, stored, "CartOrders.CartAbandoned.v1", "carts/c1", stored.Metadata.OccurredAt);
+        var data = DataOf(mapped);
+        Assert.Equal("c1", data.GetProperty("cartId").GetString());
+        Assert.Equal("alice", data.GetProperty("ownerId").GetString());
+        Assert.Equal(idleSince, data.GetProperty("idleSince").GetDateTimeOffset());
+        Assert.Equal(stored.Metadata.OccurredAt, data.GetProperty("abandonedAt").GetDateTimeOffset());
+        AssertFields(data, "cartId", "ownerId", "idleSince", "abandonedAt");
+    }
+
+    [Fact]
     public void Order_placed_is_published_with_its_lines_total_and_placement_time()
     {
         var stored = Stored(OrderStream, 1, Placed);
@@ -135,7 +152,7 @@ public sealed class IntegrationEventMapperTests
         var publicTypes = EventSerializer.TypeNames.Where(IntegrationEventMapper.IsPublic).Order(StringComparer.Ordinal);
 
         Assert.Equal(
-            ["CartCheckedOut.v1", "OrderCancelled.v1", "OrderPlaced.v1", "OrderShipped.v1", "PaymentAuthorized.v1", "PaymentRejected.v1"],
+            ["CartAbandoned.v1", "CartCheckedOut.v1", "OrderCancelled.v1", "OrderPlaced.v1", "OrderShipped.v1", "PaymentAuthorized.v1", "PaymentRejected.v1"],
             publicTypes);
     }
 

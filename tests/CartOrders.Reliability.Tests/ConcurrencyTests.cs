@@ -131,7 +131,7 @@ public sealed class ConcurrencyTests(ServerFixture server)
             var cart = user.Carts[0];
             var mine = results.Where(r => r.user == user).ToList();
             Assert.Equal(Enumerable.Range(2, commandsPerCart).Select(v => (long)v), mine.Select(r => r.answer.Version!.Value).Order());
-            var events = JsonNode.Parse((await api.SendAsync(HttpMethod.Get, $"/api/carts/{cart}/events", user, cancellationToken: Ct)).Body)!.AsArray();
+            var events = await Histories.ReadAsync(api, cart, user, Ct);
             Assert.Equal(Enumerable.Range(1, 1 + commandsPerCart).Select(v => (long)v), events.Select(e => e!["version"]!.GetValue<long>()));
             var view = JsonNode.Parse((await api.SendAsync(HttpMethod.Get, $"/api/carts/{cart}", user, cancellationToken: Ct)).Body)!;
             Assert.Equal(commandsPerCart, view["itemCount"]!.GetValue<int>());
@@ -150,8 +150,7 @@ public sealed class ConcurrencyTests(ServerFixture server)
         Assert.Equal(versionBefore + versions.Count, cart.GetProperty("version").GetInt64());
         Assert.Equal(expectedLines, cart.GetProperty("items").GetArrayLength());
         Assert.All(cart.GetProperty("items").EnumerateArray(), line => Assert.Equal(quantityPerLine, line.GetProperty("quantity").GetInt32()));
-        using var eventsResponse = await reader.GetAsync($"/api/carts/{cartId}/events");
-        var events = (await eventsResponse.JsonAsync()).EnumerateArray().ToList();
+        var events = await reader.HistoryAsync(cartId);
         Assert.Equal(Enumerable.Range(1, (int)versionBefore + versions.Count).Select(v => (long)v), events.Select(e => e.GetProperty("version").GetInt64()));
         Assert.Equal(events.Count, events.Select(e => e.GetProperty("eventId").GetString()).Distinct().Count());
     }

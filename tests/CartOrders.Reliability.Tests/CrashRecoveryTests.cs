@@ -263,9 +263,7 @@ public sealed class CrashRecoveryTests
         foreach (var cart in byCart)
         {
             var owner = cart.First().User;
-            var history = await api.SendAsync(HttpMethod.Get, $"/api/carts/{cart.Key}/events", owner, cancellationToken: cancellationToken);
-            Assert.Equal(HttpStatusCode.OK, history.Status);
-            var stored = JsonNode.Parse(history.Body)!.AsArray();
+            var stored = await Histories.ReadAsync(api, cart.Key, owner, cancellationToken);
             var versions = stored.Select(e => e!["version"]!.GetValue<long>()).ToList();
             Assert.Equal(Enumerable.Range(1, versions.Count).Select(v => (long)v), versions);
             Assert.Equal(stored.Count, stored.Select(e => e!["eventId"]!.GetValue<string>()).Distinct().Count());
@@ -309,8 +307,7 @@ public sealed class CrashRecoveryTests
         });
         foreach (var cart in byCart)
         {
-            var history = await api.SendAsync(HttpMethod.Get, $"/api/carts/{cart.Key}/events", cart.First().User, cancellationToken: cancellationToken);
-            Assert.Equal(lengths[cart.Key], JsonNode.Parse(history.Body)!.AsArray().Count);
+            Assert.Equal(lengths[cart.Key], (await Histories.ReadAsync(api, cart.Key, cart.First().User, cancellationToken)).Count);
         }
 
         return (byCart.Count, events, succeeded.Count);
@@ -360,7 +357,7 @@ public sealed class CrashRecoveryTests
         var expected = new Dictionary<(string Type, string Subject), string?>();
         foreach (var checkout in checkouts)
         {
-            var history = JsonNode.Parse((await api.SendAsync(HttpMethod.Get, $"/api/carts/{checkout.CartId}/events", checkout.User, cancellationToken: cancellationToken)).Body)!.AsArray();
+            var history = await Histories.ReadAsync(api, checkout.CartId!, checkout.User, cancellationToken);
             expected[("CartOrders.CartCheckedOut.v1", "carts/" + checkout.CartId)] = history[(int)checkout.Final!.Version!.Value - 1]!["eventId"]!.GetValue<string>();
             expected[("CartOrders.OrderPlaced.v1", "orders/" + orders[checkout.CartId!])] = null;
         }

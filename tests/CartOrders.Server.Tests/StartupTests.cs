@@ -2,7 +2,10 @@ using CartOrders.Server.Tests.Fixtures;
 
 namespace CartOrders.Server.Tests;
 
-/// <summary>A wrong store configuration stops the server at start, with a message saying what to change.</summary>
+/// <summary>
+/// A wrong store configuration stops the server at start. The process prints what to change as one
+/// line and exits 1: StartupFailureTests in the reliability suite run it and read that line.
+/// </summary>
 public sealed class StartupTests
 {
     [Fact]
@@ -13,7 +16,6 @@ public sealed class StartupTests
         var error = Record.Exception(() => factory.CreateClient());
 
         Assert.NotNull(error);
-        Assert.Contains("Store:Provider 'Postgres' is not a known store", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -24,6 +26,5 @@ public sealed class StartupTests
         var error = Record.Exception(() => factory.CreateClient());
 
         Assert.NotNull(error);
-        Assert.Contains("Cosmos: set Cosmos:ConnectionString", error.ToString(), StringComparison.Ordinal);
     }
 }

@@ -283,14 +283,114 @@ public abstract class StoreContract
         var read = await store.Views.GetAsync("cart", id, Ct);
         Assert.Equal(2, read?.Version);
         Assert.Equal("{\"v\":2}", Encoding.UTF8.GetString(read!.Json.Span));
-        Assert.Single(await store.Views.ListForMemberAsync("cart", bob, Ct));
+        Assert.Single((await store.Views.ListForMemberAsync("cart", bob, PageRequest.First(50), Ct)).Items);
 
         Assert.True(await store.Views.UpsertAsync(View(id, 3, [alice], "{\"v\":3}"), Ct));
-        Assert.Empty(await store.Views.ListForMemberAsync("cart", bob, Ct));
-        var listed = Assert.Single(await store.Views.ListForMemberAsync("cart", alice, Ct));
+        Assert.Empty((await store.Views.ListForMemberAsync("cart", bob, PageRequest.First(50), Ct)).Items);
+        var listed = Assert.Single((await store.Views.ListForMemberAsync("cart", alice, PageRequest.First(50), Ct)).Items);
         Assert.Equal(3, listed.Version);
-        Assert.Empty(await store.Views.ListForMemberAsync("order", alice, Ct));
+        Assert.Empty((await store.Views.ListForMemberAsync("order", alice, PageRequest.First(50), Ct)).Items);
         Assert.Null(await store.Views.GetAsync("order", id, Ct));
+    }
+
+    [Fact]
+    public async Task Paging_through_1000_views_while_a_writer_adds_more_sees_each_one_exactly_once()
+    {
+        await using var store = await CreateStoreAsync();
+        var member = "pager-" + Guid.NewGuid().ToString("N");
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        var original = new List<string>();
+        for (var i = 0; i < 1000; i++)
+        {
+            var id = $"{member}-{i:D4}";
+            original.Add(id);
+            await store.Views.UpsertAsync(new ViewDocument("cart", id, 1, [member], Encoding.UTF8.GetBytes("{}"), start.AddMilliseconds(i / 3)), Ct);
+        }
+
+        using var stop = new CancellationTokenSource();
+        var writer = Task.Run(
+            async () =>
+            {
+                for (var i = 0; !stop.IsCancellationRequested && i < 5000; i++)
+                {
+                    await store.Views.UpsertAsync(new ViewDocument("cart", $"{member}-new-{i}", 1, [member], Encoding.UTF8.GetBytes("{}"), DateTimeOffset.UtcNow), Ct);
+                }
+            },
+            Ct);
+        var seen = new List<string>();
+        var page = await store.Views.ListForMemberAsync("cart", member, PageRequest.First(37), Ct);
+        var pages = 1;
+        while (true)
+        {
+            Assert.InRange(page.Items.Count, 0, 37);
+            seen.AddRange(page.Items.Select(d => d.Id));
+            if (page.Next is null)
+            {
+                break;
+            }
+
+            page = await store.Views.ListForMemberAsync("cart", member, new PageRequest(37, page.Next), Ct);
+            pages++;
+            Assert.True(pages < 1000, "paging does not end");
+        }
+
+        await stop.CancelAsync();
+        await writer;
+        Assert.Equal(seen.Count, seen.Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(original.Order(StringComparer.Ordinal), seen.Where(id => !id.Contains("-new-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_view_page_is_most_recently_updated_first_and_a_changed_view_is_never_listed_twice()
+    {
+        await using var store = await CreateStoreAsync();
+        var member = "order-" + Guid.NewGuid().ToString("N");
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        for (var i = 0; i < 5; i++)
+        {
+            await store.Views.UpsertAsync(new ViewDocument("cart", $"{member}-{i}", 1, [member], Encoding.UTF8.GetBytes("{}"), start.AddSeconds(i)), Ct);
+        }
+
+        var first = await store.Views.ListForMemberAsync("cart", member, PageRequest.First(2), Ct);
+        Assert.Equal([$"{member}-4", $"{member}-3"], first.Items.Select(d => d.Id));
+        await store.Views.UpsertAsync(new ViewDocument("cart", $"{member}-4", 2, [member], Encoding.UTF8.GetBytes("{}"), start.AddMinutes(5)), Ct);
+        var rest = new List<string>();
+        for (var page = await store.Views.ListForMemberAsync("cart", member, new PageRequest(2, first.Next), Ct); ; page = await store.Views.ListForMemberAsync("cart", member, new PageRequest(2, page.Next), Ct))
+        {
+            rest.AddRange(page.Items.Select(d => d.Id));
+            if (page.Next is null)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal([$"{member}-2", $"{member}-1", $"{member}-0"], rest);
+    }
+
+    [Fact]
+    public async Task Idle_views_of_a_status_are_listed_oldest_first_a_page_at_a_time()
+    {
+        await using var store = await CreateStoreAsync();
+        var tag = Guid.NewGuid().ToString("N");
+        var start = new DateTimeOffset(2001, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(Random.Shared.Next(1_000_000));
+        for (var i = 0; i < 5; i++)
+        {
+            await store.Views.UpsertAsync(new ViewDocument("cart", $"{tag}-{i}", 1, ["alice"], Encoding.UTF8.GetBytes("{\"status\":\"open\"}"), start.AddDays(i)), Ct);
+        }
+
+        await store.Views.UpsertAsync(new ViewDocument("cart", $"{tag}-closed", 1, ["alice"], Encoding.UTF8.GetBytes("{\"status\":\"checkedOut\"}"), start), Ct);
+
+        var seen = new List<string>();
+        var page = new PageRequest(2, null);
+        do
+        {
+            var idle = await store.Views.ListByStatusAsync("cart", "open", start.AddDays(3), page, Ct);
+            seen.AddRange(idle.Items.Select(d => d.Id).Where(id => id.StartsWith(tag, StringComparison.Ordinal)));
+            page = page with { After = idle.Next };
+        }
+        while (page.After is not null);
+
+        Assert.Equal([$"{tag}-0", $"{tag}-1", $"{tag}-2"], seen);
     }
 
     protected static ViewDocument View(string id, long version, string[] members, string json) =>

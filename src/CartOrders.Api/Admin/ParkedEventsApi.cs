@@ -71,10 +71,14 @@ public static class ParkedEventsApi
         }
 
         RequireOperator(actor);
-        var parked = await http.RequestServices.GetRequiredService<IParkedEventStore>().ListAsync(subscription, http.RequestAborted);
-        return TypedResults.Ok(parked
+        var list = "parked:" + subscription;
+        var request = ListPaging.Read(http, actor.UserId.Value, list);
+        var page = await ListPaging.ReadAsync(() =>
+            http.RequestServices.GetRequiredService<IParkedEventStore>().ListPageAsync(subscription, request.Page, http.RequestAborted));
+        var views = page.Items
             .Select(p => new ParkedEventView(p.Subscription, p.Event.StreamId, p.Event.Version, p.Event.Type, p.Reason, p.ParkedAt))
-            .ToList());
+            .ToList();
+        return ListPaging.Answer(http, actor.UserId.Value, list, request, new Page<ParkedEventView>(views, page.Next));
     });
 
     /// <summary>

@@ -23,6 +23,13 @@ public sealed class AuthOptions
     /// </summary>
     public bool DevelopmentTokens { get; set; }
 
+    /// <summary>
+    /// The token endpoint answers only requests that arrived on a loopback address (127.0.0.0/8,
+    /// ::1): anyone who can reach the server from elsewhere must not mint tokens. True serves it on
+    /// every address the server listens on (a development server shared on a trusted network).
+    /// </summary>
+    public bool DevelopmentTokensOnAnyAddress { get; set; }
+
     public TimeSpan DevelopmentTokenLifetime { get; set; } = TimeSpan.FromHours(8);
 
     public string Instance { get; set; } = "https://login.microsoftonline.com/";

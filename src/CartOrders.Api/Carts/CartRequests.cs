@@ -5,9 +5,6 @@ using CartOrders.Domain.Carts;
 
 namespace CartOrders.Api.Carts;
 
-/// <summary><c>POST /api/carts</c> takes no body or <c>{}</c>; any fields are ignored.</summary>
-public sealed record CreateCartRequest;
-
 /// <summary><c>POST /api/carts/{cartId}/items</c>: adds to an existing line's quantity.</summary>
 public sealed record AddItemRequest(string ProductId, int Quantity)
 {

@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace CartOrders.Api.Carts;
 
@@ -27,14 +28,16 @@ public static class CartsApi
         var carts = routes.MapGroup("/api/carts").WithTags("Carts").RequiresCaller();
 
         carts.MapGet("", (Delegate)ListAsync).WithName("ListCarts")
-            .Produces<CartView[]>();
+            .Produces<CartView[]>().Produces<PagedList<CartView>>().ProducesProblem(StatusCodes.Status400BadRequest);
         carts.MapGet("/{cartId}", GetAsync).WithName("GetCart")
             .Produces<CartView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         carts.MapGet("/{cartId}/events", EventsAsync).WithName("GetCartEvents")
             .Produces<EventRecord[]>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
 
+        // No Accepts metadata: routing would refuse a body-less request by its Content-Type (415),
+        // and a creation needs no body at all. A body that is sent must still be JSON.
         carts.MapPost("", (Delegate)CreateAsync).WithName("CreateCart").AsCommand()
-            .Accepts<CreateCartRequest>(isOptional: true, "application/json").Produces<CartView>(StatusCodes.Status201Created);
+            .Produces<CartView>(StatusCodes.Status201Created);
         carts.MapPost("/{cartId}/items", AddItemAsync).WithName("AddItem").AsCommand()
             .Accepts<AddItemRequest>("application/json").Produces<CartView>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
@@ -55,11 +58,16 @@ public static class CartsApi
         return carts;
     }
 
+    /// <summary>The caller's carts, a page at a time (ListPaging), most recently updated first.</summary>
     public static Task<IResult> ListAsync(HttpContext http) => ProblemBoundary.RunAsync(async () =>
     {
         var actor = Caller.ActorOf(http);
-        var documents = await Service<IViewStore>(http).ListForMemberAsync(Projector.CartKind, actor.UserId.Value, http.RequestAborted);
-        return TypedResults.Ok(documents.Select(d => Json.Deserialize<CartView>(d.Json)).ToList());
+        const string list = "carts";
+        var request = ListPaging.Read(http, actor.UserId.Value, list);
+        var page = await ListPaging.ReadAsync(() =>
+            Service<IViewStore>(http).ListForMemberAsync(Projector.CartKind, actor.UserId.Value, request.Page, http.RequestAborted));
+        var views = page.Items.Select(d => Json.Deserialize<CartView>(d.Json)).ToList();
+        return ListPaging.Answer(http, actor.UserId.Value, list, request, new Page<CartView>(views, page.Next));
     });
 
     /// <summary><c>?atVersion=N</c> reads the cart as it was at version N (1..current).</summary>
@@ -84,15 +92,28 @@ public static class CartsApi
         return TypedResults.Ok(Projection.ToView(loaded.State!, loaded.Version, loaded.UpdatedAt));
     });
 
-    /// <summary>The cart's history, oldest first; members only.</summary>
+    /// <summary>
+    /// The cart's history, oldest first, a page at a time; members only. Pages are ranges of
+    /// versions (the continuation is the next version), so events appended while a client pages
+    /// come after the ones it has, never in between. The ETag is the stream's current version.
+    /// </summary>
     public static Task<IResult> EventsAsync(HttpContext http, string cartId) => ProblemBoundary.RunAsync(async () =>
     {
         var actor = Caller.ActorOf(http);
         var id = PathIds.Cart(cartId);
-        await LoadMemberCartAsync(http, id, actor);
-        var events = await Service<IEventStore>(http).ReadStreamAsync(id.StreamId, cancellationToken: http.RequestAborted);
-        http.Response.Headers.ETag = ETags.Format(events.Count > 0 ? events[^1].Version : 0);
-        return TypedResults.Ok(events.Select(EventRecord.From).ToList());
+        var list = "events:" + id.StreamId;
+        var request = ListPaging.Read(http, actor.UserId.Value, list);
+        var loaded = await LoadMemberCartAsync(http, id, actor);
+        var from = request.Page.After is { } after
+            ? long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var next) && next >= 1
+                ? next
+                : throw new ProblemException(ApiProblem.InvalidContinuation, "The continuation is not a position in this history.")
+            : 1;
+        var through = Math.Min(loaded.Version, from + request.Page.Limit - 1);
+        var events = await Service<IEventStore>(http).ReadStreamAsync(id.StreamId, from, through, http.RequestAborted);
+        http.Response.Headers.ETag = ETags.Format(loaded.Version);
+        var more = through < loaded.Version ? (through + 1).ToString(CultureInfo.InvariantCulture) : null;
+        return ListPaging.Answer(http, actor.UserId.Value, list, request, new Page<EventRecord>([.. events.Select(EventRecord.From)], more));
     });
 
     /// <summary>
@@ -106,11 +127,15 @@ public static class CartsApi
         var cartId = new CartId(request.Context.IdempotencyKey is { } key
             ? IdempotencyKeys.DerivedId("cart", actor.UserId.Value, key)
             : IdempotencyKeys.NewId());
+        var limit = Limits(http).OpenCartsPerUser;
+        var open = await CountOpenCartsAsync(http, actor.UserId.Value, limit);
         return await RunAsync(
             http,
             request,
             cartId,
-            (state, catalog) => CartDecider.Decide(new CreateCart(actor, cartId), state, catalog),
+            (state, catalog) => state is null && open >= limit
+                ? throw new DomainException(DomainError.TooManyOpenCarts, $"A user may own at most {limit} open carts; check one out or wait until one is abandoned.")
+                : CartDecider.Decide(new CreateCart(actor, cartId), state, catalog),
             a => CommandEndpoint.Reply(StatusCodes.Status201Created, View(a), a.Version, "/api/carts/" + cartId.Value));
     });
 
@@ -153,7 +178,7 @@ public static class CartsApi
         var request = await CommandRequest.ReadAsync(http, actor, bodyRequired: true);
         var body = AddCollaboratorRequest.Read(request.Body);
         return await RunAsync(http, request, id, (state, catalog) =>
-            CartDecider.Decide(new AddCollaborator(actor, new UserId(body.UserId)), state, catalog));
+            CartDecider.Decide(new AddCollaborator(actor, new UserId(body.UserId)), state, catalog, Limits(http).CollaboratorsPerCart));
     });
 
     /// <summary>Removing someone who is not a collaborator changes nothing and answers 200.</summary>
@@ -235,6 +260,27 @@ public static class CartsApi
                 ApiProblem.ValidationFailed,
                 "atVersion must be a positive integer.",
                 new Dictionary<string, string[]> { ["atVersion"] = ["Must be a positive integer."] });
+    }
+
+    private static CommandLimits Limits(HttpContext http) => Service<IOptions<CommandLimits>>(http).Value;
+
+    /// <summary>
+    /// The open carts the user owns, counted from the list's views (so a burst of creations faster
+    /// than the projection may pass the limit by the projection's lag), and at most up to the limit.
+    /// </summary>
+    private static async Task<int> CountOpenCartsAsync(HttpContext http, string userId, int limit)
+    {
+        var views = Service<IViewStore>(http);
+        var open = 0;
+        var page = new PageRequest(ListPaging.MaxLimit, null);
+        do
+        {
+            var read = await views.ListForMemberAsync(Projector.CartKind, userId, page, http.RequestAborted);
+            open += read.Items.Select(d => Json.Deserialize<CartView>(d.Json)).Count(c => c.OwnerId == userId && c.Status == "open");
+            page = page with { After = read.Next };
+        }
+        while (page.After is not null && open < limit);
+        return open;
     }
 
     private static T Service<T>(HttpContext http)

@@ -60,8 +60,10 @@ public sealed class JsonFields
     }
 
     /// <summary>
-    /// A required integer. An integer outside the range of int is clamped to it (the rules then
-    /// refuse it with their own code); a fraction or a non-number is a field error.
+    /// A required integer, read from the number's text (never through a float): an integer outside
+    /// the range of int, however large (400 digits, <c>1e309</c>), is clamped to it so the rules
+    /// refuse it with their own code; a fraction or a non-number is a field error. An integer
+    /// written with a zero fraction or an exponent (<c>1.0</c>, <c>2e1</c>) is that integer.
     /// </summary>
     public int? WholeNumber(string name)
     {
@@ -70,15 +72,12 @@ public sealed class JsonFields
             return null;
         }
 
-        if (element.TryGetInt64(out var whole))
+        if (element.TryGetInt32(out var whole))
         {
-            return (int)Math.Clamp(whole, int.MinValue, int.MaxValue);
+            return whole;
         }
 
-        // An integer written with a fraction or an exponent (1.0, 2e1), or one past the range of long.
-        return element.TryGetDouble(out var number) && double.IsFinite(number) && Math.Floor(number) == number
-            ? (int)Math.Clamp(number, int.MinValue, int.MaxValue)
-            : Fail<int?>(name, "Must be an integer.");
+        return JsonIntegers.TryClamp(element.GetRawText(), out var clamped) ? clamped : Fail<int?>(name, "Must be an integer.");
     }
 
     public bool? Flag(string name)

@@ -24,7 +24,7 @@ public static class OrdersApi
         var orders = routes.MapGroup("/api/orders").WithTags("Orders").RequiresCaller();
 
         orders.MapGet("", (Delegate)ListAsync).WithName("ListOrders")
-            .Produces<OrderView[]>();
+            .Produces<OrderView[]>().Produces<PagedList<OrderView>>().ProducesProblem(StatusCodes.Status400BadRequest);
         orders.MapGet("/{orderId}", GetAsync).WithName("GetOrder")
             .Produces<OrderView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         orders.MapPost("/{orderId}/cancel", CancelAsync).WithName("CancelOrder").AsCommand()
@@ -39,14 +39,56 @@ public static class OrdersApi
         return orders;
     }
 
-    /// <summary>The caller's own orders (as customer), from the views.</summary>
+    /// <summary><c>GET /api/admin/orders?status=</c>: every order in one status, for operators.</summary>
+    public static RouteGroupBuilder MapOperatorOrders(this IEndpointRouteBuilder routes)
+    {
+        var admin = routes.MapGroup("/api/admin/orders").WithTags("Admin").RequiresCaller();
+        admin.MapGet("", (Delegate)ListByStatusAsync).WithName("ListOrdersByStatus")
+            .Produces<OrderView[]>().Produces<PagedList<OrderView>>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
+        return admin;
+    }
+
+    /// <summary>The caller's own orders (as customer), from the views, a page at a time (ListPaging).</summary>
     public static Task<IResult> ListAsync(HttpContext http) => ProblemBoundary.RunAsync(async () =>
     {
         var actor = Caller.ActorOf(http);
-        var documents = await http.RequestServices.GetRequiredService<IViewStore>()
-            .ListForMemberAsync(Projector.OrderKind, actor.UserId.Value, http.RequestAborted);
-        return TypedResults.Ok(documents.Select(d => Json.Deserialize<OrderView>(d.Json)).ToList());
+        const string list = "orders";
+        var request = ListPaging.Read(http, actor.UserId.Value, list);
+        var page = await ListPaging.ReadAsync(() => http.RequestServices.GetRequiredService<IViewStore>()
+            .ListForMemberAsync(Projector.OrderKind, actor.UserId.Value, request.Page, http.RequestAborted));
+        var views = page.Items.Select(d => Json.Deserialize<OrderView>(d.Json)).ToList();
+        return ListPaging.Answer(http, actor.UserId.Value, list, request, new Page<OrderView>(views, page.Next));
     });
+
+    /// <summary>
+    /// The operator's view of every order in one status (<c>?status=</c>, required), oldest change
+    /// first (a work queue: the orders waiting longest come first), a page at a time.
+    /// </summary>
+    public static Task<IResult> ListByStatusAsync(HttpContext http) => ProblemBoundary.RunAsync(async () =>
+    {
+        var actor = Caller.ActorOf(http);
+        var status = http.Request.Query["status"] is { Count: 1 } values && values[0] is { } value && OrderStatuses.Contains(value)
+            ? value
+            : throw new ProblemException(
+                ApiProblem.ValidationFailed,
+                "status must name one order status.",
+                new Dictionary<string, string[]> { ["status"] = [$"One of: {string.Join(", ", OrderStatuses)}."] });
+        if (!actor.IsOperator)
+        {
+            throw new ProblemException(ApiProblem.From(DomainError.OperatorOnly), "Only an operator may list every order.");
+        }
+
+        var list = "all-orders:" + status;
+        var request = ListPaging.Read(http, actor.UserId.Value, list);
+        var page = await ListPaging.ReadAsync(() => http.RequestServices.GetRequiredService<IViewStore>()
+            .ListByStatusAsync(Projector.OrderKind, status, DateTimeOffset.MaxValue, request.Page, http.RequestAborted));
+        var views = page.Items.Select(d => Json.Deserialize<OrderView>(d.Json)).ToList();
+        return ListPaging.Answer(http, actor.UserId.Value, list, request, new Page<OrderView>(views, page.Next));
+    });
+
+    /// <summary>The statuses an order view can have (api.md's status flow).</summary>
+    public static IReadOnlyList<string> OrderStatuses { get; } = ["placed", "paymentAuthorized", "shipped", "rejected", "cancelled"];
 
     public static Task<IResult> GetAsync(HttpContext http, string orderId) => ProblemBoundary.RunAsync(async () =>
     {

@@ -14,6 +14,7 @@ public sealed record ApiProblem(string Code, int Status, string Title)
     public static readonly ApiProblem InvalidIfMatch = new("invalid-if-match", 400, "Invalid If-Match header");
     public static readonly ApiProblem IdempotencyKeyInvalid = new("idempotency-key-invalid", 400, "Invalid Idempotency-Key header");
     public static readonly ApiProblem BadRequest = new("bad-request", 400, "Bad request");
+    public static readonly ApiProblem InvalidContinuation = new("invalid-continuation", 400, "Invalid continuation token");
     public static readonly ApiProblem Unauthorized = new("unauthorized", 401, "Authentication required");
     public static readonly ApiProblem Forbidden = new("forbidden", 403, "Forbidden");
     public static readonly ApiProblem NotFound = new("not-found", 404, "Not found");

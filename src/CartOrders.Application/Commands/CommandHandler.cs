@@ -14,8 +14,15 @@ namespace CartOrders.Application.Commands;
 /// On a write conflict the command is decided again on fresh state (bounded, with jitter),
 /// unless the caller pinned a version, which then answers with a version mismatch.
 /// </summary>
-public sealed partial class CommandHandler(IEventStore store, StreamLoader loader, StreamLocks locks, ILogger<CommandHandler> logger)
+public sealed partial class CommandHandler(
+    IEventStore store,
+    StreamLoader loader,
+    StreamLocks locks,
+    ILogger<CommandHandler> logger,
+    Microsoft.Extensions.Options.IOptions<CommandLimits>? limits = null)
 {
+    private readonly CommandLimits _limits = limits?.Value ?? new CommandLimits();
+
     private const int MaxAttempts = 12;
 
     public async Task<CommandReply> HandleAsync<TState, TEvent>(
@@ -69,6 +76,7 @@ public sealed partial class CommandHandler(IEventStore store, StreamLoader loade
             try
             {
                 events = decide(loaded.State);
+                RequireRoomInStream(type, loaded.Version, events);
                 var state = events.Aggregate(loaded.State, type.Evolve);
                 outcome = new Accepted<TState>(state, loaded.Version + events.Count, events.Count > 0 ? context.Now : loaded.UpdatedAt, events.Count);
             }
@@ -204,4 +212,21 @@ public sealed partial class CommandHandler(IEventStore store, StreamLoader loade
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Gave up on stream {StreamId} after {Attempts} write conflicts")]
     private static partial void LogContentionExhausted(ILogger logger, string streamId, int attempts);
+
+    /// <summary>
+    /// A stream may hold <see cref="StreamType{TState, TEvent}.MaxEvents"/> events; the last place
+    /// is kept for an event that ends it, so a full stream can still be ended.
+    /// </summary>
+    private void RequireRoomInStream<TState, TEvent>(StreamType<TState, TEvent> type, long version, IReadOnlyList<TEvent> events)
+        where TState : class
+        where TEvent : IDomainEvent
+    {
+        var max = type.MaxEvents(_limits);
+        if (events.Count == 0 || version + events.Count < max || (version + events.Count == max && events.All(type.Ends)))
+        {
+            return;
+        }
+
+        throw new DomainException(DomainError.CartHistoryFull, $"The stream holds {version} events of at most {max}; only the event that ends it may be added.");
+    }
 }

@@ -13,11 +13,22 @@ namespace CartOrders.Application.Commands;
 /// </summary>
 public sealed record StreamType<TState, TEvent>(string Schema, Func<TState?, TEvent, TState?> Evolve, Func<TState, int> Weight)
     where TState : class
-    where TEvent : IDomainEvent;
+    where TEvent : IDomainEvent
+{
+    /// <summary>How many events a stream of this type may hold (no limit unless set).</summary>
+    public Func<CommandLimits, long> MaxEvents { get; init; } = _ => long.MaxValue;
+
+    /// <summary>The events that end a stream's life: the last place under <see cref="MaxEvents"/> is kept for them.</summary>
+    public Func<TEvent, bool> Ends { get; init; } = _ => false;
+}
 
 public static class StreamTypes
 {
-    public static StreamType<Cart, CartEvent> Cart { get; } = new("Cart.v1", Domain.Carts.Cart.Evolve, cart => 1 + cart.Lines.Count);
+    public static StreamType<Cart, CartEvent> Cart { get; } = new("Cart.v1", Domain.Carts.Cart.Evolve, cart => 1 + cart.Lines.Count)
+    {
+        MaxEvents = limits => limits.EventsPerCart,
+        Ends = e => e is CartCheckedOut or CartAbandoned,
+    };
 
     public static StreamType<Order, OrderEvent> Order { get; } = new("Order.v1", Domain.Orders.Order.Evolve, order => 1 + order.Lines.Count + order.History.Count);
 }

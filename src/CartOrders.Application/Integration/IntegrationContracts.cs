@@ -13,6 +13,9 @@ public sealed record CartCheckedOutV1(
     decimal Total,
     string Currency);
 
+/// <summary>An open cart left idle since <c>IdleSince</c> was ended at <c>AbandonedAt</c>; no order follows.</summary>
+public sealed record CartAbandonedV1(string CartId, string OwnerId, DateTimeOffset IdleSince, DateTimeOffset AbandonedAt);
+
 public sealed record OrderPlacedV1(
     string OrderId,
     string CartId,

@@ -9,7 +9,7 @@ namespace CartOrders.Application.Integration;
 
 /// <summary>
 /// Turns a stored domain event into its public integration event, or null for the events that
-/// stay private (everything but checkout and the order lifecycle). A pure function: the events
+/// stay private (everything but checkout, abandonment and the order lifecycle). A pure function: the events
 /// after OrderPlaced do not carry the customer, so for them the caller passes the order's state
 /// (any version at or after placement will do: an order's customer never changes).
 /// </summary>
@@ -18,6 +18,7 @@ public static class IntegrationEventMapper
     private static readonly FrozenSet<string> s_public = FrozenSet.ToFrozenSet(
         [
             EventSerializer.NameOf<CartCheckedOut>(),
+            EventSerializer.NameOf<CartAbandoned>(),
             EventSerializer.NameOf<OrderPlaced>(),
             EventSerializer.NameOf<PaymentAuthorized>(),
             EventSerializer.NameOf<PaymentRejected>(),
@@ -59,6 +60,12 @@ public static class IntegrationEventMapper
                 "carts/" + IdIn(stored.StreamId, "cart-"),
                 stored.Metadata.OccurredAt,
                 new CartCheckedOutV1(IdIn(stored.StreamId, "cart-"), e.OrderId, e.OwnerId, Lines(e.Lines), e.Total, e.Currency)),
+            CartAbandoned e => Envelope(
+                stored,
+                IntegrationEventTypes.CartAbandoned,
+                "carts/" + IdIn(stored.StreamId, "cart-"),
+                stored.Metadata.OccurredAt,
+                new CartAbandonedV1(IdIn(stored.StreamId, "cart-"), e.OwnerId, e.IdleSince, stored.Metadata.OccurredAt)),
             OrderPlaced e => Envelope(
                 stored,
                 IntegrationEventTypes.OrderPlaced,

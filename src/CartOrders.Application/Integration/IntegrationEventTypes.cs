@@ -7,6 +7,7 @@ namespace CartOrders.Application.Integration;
 public static class IntegrationEventTypes
 {
     public const string CartCheckedOut = "CartOrders.CartCheckedOut.v1";
+    public const string CartAbandoned = "CartOrders.CartAbandoned.v1";
     public const string OrderPlaced = "CartOrders.OrderPlaced.v1";
     public const string OrderPaymentAuthorized = "CartOrders.OrderPaymentAuthorized.v1";
     public const string OrderRejected = "CartOrders.OrderRejected.v1";
@@ -14,5 +15,5 @@ public static class IntegrationEventTypes
     public const string OrderCancelled = "CartOrders.OrderCancelled.v1";
 
     public static IReadOnlyList<string> All { get; } =
-        [CartCheckedOut, OrderPlaced, OrderPaymentAuthorized, OrderRejected, OrderShipped, OrderCancelled];
+        [CartCheckedOut, CartAbandoned, OrderPlaced, OrderPaymentAuthorized, OrderRejected, OrderShipped, OrderCancelled];
 }

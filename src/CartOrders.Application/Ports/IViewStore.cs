@@ -14,8 +14,20 @@ public interface IViewStore
     /// <summary>Writes the document if it is newer than the stored one; false when it was not (versions never go back).</summary>
     Task<bool> UpsertAsync(ViewDocument document, CancellationToken cancellationToken = default);
 
-    /// <summary>The documents of a kind listed for a user, most recently updated first.</summary>
-    Task<IReadOnlyList<ViewDocument>> ListForMemberAsync(string kind, string userId, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// One page of the documents of a kind listed for a user, most recently updated first (ties by
+    /// id). Paging is by position, not by count: a document that stays unchanged while the pages
+    /// are read is on exactly one page; one changed meanwhile moves to the front, so it is on at most
+    /// one page of this pass and first on the next listing.
+    /// </summary>
+    Task<Page<ViewDocument>> ListForMemberAsync(string kind, string userId, PageRequest page, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// One page of the documents of a kind whose JSON <c>status</c> is <paramref name="status"/>
+    /// and that were last updated before <paramref name="before"/>, oldest first: which open carts
+    /// have been idle too long (the abandonment sweep), which orders wait in a status (operators).
+    /// </summary>
+    Task<Page<ViewDocument>> ListByStatusAsync(string kind, string status, DateTimeOffset before, PageRequest page, CancellationToken cancellationToken = default);
 
     /// <summary>Removes every view (a rebuild starts from nothing).</summary>
     Task ClearAsync(CancellationToken cancellationToken = default);

@@ -54,9 +54,10 @@ public sealed partial class Projector(StreamLoader loader, IViewStore views, IRe
             return;
         }
 
+        // An abandoned cart is listed for no one (it is off its members' lists); it stays readable by id.
         var view = Projection.ToView(cart, loaded.Version, loaded.UpdatedAt);
         var written = await views.UpsertAsync(
-            new ViewDocument(CartKind, cart.CartId, loaded.Version, [.. view.Members], Json.Serialize(view), loaded.UpdatedAt),
+            new ViewDocument(CartKind, cart.CartId, loaded.Version, cart.Status == CartStatus.Abandoned ? [] : [.. view.Members], Json.Serialize(view), loaded.UpdatedAt),
             cancellationToken);
         if (!written)
         {

@@ -60,7 +60,7 @@ public static class Projection
             cart.CartId,
             cart.OwnerId,
             cart.Collaborators,
-            cart.Status == CartStatus.Open ? "open" : "checkedOut",
+            cart.Status switch { CartStatus.Open => "open", CartStatus.CheckedOut => "checkedOut", _ => "abandoned" },
             [.. cart.Lines.Select(LineView.From)],
             cart.ItemCount,
             cart.Total,

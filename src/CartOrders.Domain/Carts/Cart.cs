@@ -6,6 +6,7 @@ public enum CartStatus
 {
     Open,
     CheckedOut,
+    Abandoned,
 }
 
 /// <summary>The state of a cart, folded from its events. <c>null</c> means the cart does not exist.</summary>
@@ -20,6 +21,7 @@ public sealed record Cart(
 {
     public const int MaxLines = 50;
     public const int MaxQuantity = 99;
+    public const int DefaultMaxCollaborators = 20;
 
     public decimal Total => Lines.Sum(l => l.LineTotal);
 
@@ -45,6 +47,7 @@ public sealed record Cart(
         (var s, CollaboratorAdded e) => s with { Collaborators = s.Collaborators.Add(e.UserId) },
         (var s, CollaboratorRemoved e) => s with { Collaborators = s.Collaborators.Remove(e.UserId) },
         (var s, CartCheckedOut e) => s with { Status = CartStatus.CheckedOut, OrderId = e.OrderId, Lines = [.. e.Lines] },
+        (var s, CartAbandoned) => s with { Status = CartStatus.Abandoned },
         _ => throw new InvalidDataException($"Unknown cart event {@event.GetType().Name}."),
     };
 

@@ -17,3 +17,9 @@ public sealed record AddCollaborator(Actor By, UserId Collaborator) : CartComman
 public sealed record RemoveCollaborator(Actor By, UserId Collaborator) : CartCommand(By);
 
 public sealed record CheckOut(Actor By, OrderId OrderId, ShippingAddress ShippingAddress) : CartCommand(By);
+
+/// <summary>
+/// Ends a cart left idle since <c>IdleSince</c>; issued by the abandonment sweep (the system, not a
+/// member). A cart that is no longer open is left as it is.
+/// </summary>
+public sealed record AbandonCart(Actor By, DateTimeOffset IdleSince) : CartCommand(By);

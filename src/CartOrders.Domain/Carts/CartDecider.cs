@@ -8,7 +8,8 @@ namespace CartOrders.Domain.Carts;
 /// </summary>
 public static class CartDecider
 {
-    public static IReadOnlyList<CartEvent> Decide(CartCommand command, Cart? state, ProductCatalog catalog)
+    /// <param name="maxCollaborators">how many collaborators a cart may have (configurable; 20 by default)</param>
+    public static IReadOnlyList<CartEvent> Decide(CartCommand command, Cart? state, ProductCatalog catalog, int maxCollaborators = Cart.DefaultMaxCollaborators)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -17,6 +18,13 @@ public static class CartDecider
             return state is null
                 ? [new CartCreated(create.CartId.Value, create.By.UserId.Value, catalog.Currency)]
                 : throw new DomainException(DomainError.CartAlreadyExists);
+        }
+
+        if (command is AbandonCart abandon)
+        {
+            return state is null
+                ? throw new DomainException(DomainError.CartNotFound)
+                : state.Status == CartStatus.Open ? [new CartAbandoned(state.OwnerId, abandon.IdleSince)] : [];
         }
 
         // Existence is not leaked: a stranger sees the same answer as for a missing cart.
@@ -30,6 +38,11 @@ public static class CartDecider
             throw new DomainException(DomainError.CartCheckedOut);
         }
 
+        if (state.Status == CartStatus.Abandoned)
+        {
+            throw new DomainException(DomainError.CartAbandoned);
+        }
+
         return command switch
         {
             AddItem c => Add(state, c, catalog),
@@ -37,7 +50,7 @@ public static class CartDecider
             RemoveItem c => state.Line(c.ProductId.Value) is null
                 ? throw new DomainException(DomainError.ItemNotInCart)
                 : [new ItemRemoved(c.ProductId.Value)],
-            AddCollaborator c => AddCollaborator(state, c),
+            AddCollaborator c => AddCollaborator(state, c, maxCollaborators),
             RemoveCollaborator c => RequireOwner(state, c) && state.Collaborators.Contains(c.Collaborator.Value)
                 ? [new CollaboratorRemoved(c.Collaborator.Value)]
                 : [],
@@ -84,7 +97,7 @@ public static class CartDecider
         };
     }
 
-    private static CartEvent[] AddCollaborator(Cart state, AddCollaborator c)
+    private static CartEvent[] AddCollaborator(Cart state, AddCollaborator c, int maxCollaborators)
     {
         RequireOwner(state, c);
         if (c.Collaborator.Value == state.OwnerId)
@@ -92,7 +105,14 @@ public static class CartDecider
             throw new DomainException(DomainError.InvalidCollaborator);
         }
 
-        return state.Collaborators.Contains(c.Collaborator.Value) ? [] : [new CollaboratorAdded(c.Collaborator.Value)];
+        if (state.Collaborators.Contains(c.Collaborator.Value))
+        {
+            return [];
+        }
+
+        return state.Collaborators.Count >= maxCollaborators
+            ? throw new DomainException(DomainError.TooManyCollaborators, $"A cart has at most {maxCollaborators} collaborators; remove one first.")
+            : [new CollaboratorAdded(c.Collaborator.Value)];
     }
 
     private static CartEvent[] CheckOut(Cart state, CheckOut c, ProductCatalog catalog)

@@ -39,3 +39,10 @@ public sealed record CartCheckedOut(
     IReadOnlyList<CartLine> Lines,
     decimal Total,
     string Currency) : CartEvent;
+
+/// <summary>
+/// The cart was left untouched for the idle period (<c>IdleSince</c> is its last change) and was
+/// ended by the abandonment sweep: it is read-only from then on, and its history stays.
+/// </summary>
+[EventType("CartAbandoned.v1")]
+public sealed record CartAbandoned(string OwnerId, DateTimeOffset IdleSince) : CartEvent;

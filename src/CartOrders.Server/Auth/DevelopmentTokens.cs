@@ -56,10 +56,17 @@ public static class DevelopmentTokensApi
         return app;
     }
 
-    public static Task<IResult> IssueAsync(HttpContext http, DevelopmentTokenIssuer issuer) => ProblemBoundary.RunAsync(async () =>
+    public static Task<IResult> IssueAsync(HttpContext http, DevelopmentTokenIssuer issuer, IOptions<AuthOptions> options) => ProblemBoundary.RunAsync(async () =>
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(issuer);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!options.Value.DevelopmentTokensOnAnyAddress && !ArrivedOnLoopback(http.Connection))
+        {
+            // Answered as if the route did not exist, as when development tokens are off.
+            throw new ProblemException(ApiProblem.NotFound, "No such route.");
+        }
+
         var bytes = await RequestBodies.ReadAsync(http.Request, http.RequestAborted);
         var body = JsonFields.Of(RequestBodies.ParseObject(bytes, required: true));
         var userId = body.Id("userId");
@@ -72,4 +79,12 @@ public static class DevelopmentTokensApi
         body.ThrowIfInvalid();
         return TypedResults.Ok(new DevelopmentToken(issuer.Issue(userId!, [.. roles!.Distinct(StringComparer.Ordinal)])));
     });
+
+    /// <summary>
+    /// Whether the request came in on a loopback listener. A connection without an IP address
+    /// (a Unix socket, the in-memory test server) is local by construction.
+    /// </summary>
+    private static bool ArrivedOnLoopback(ConnectionInfo connection) =>
+        connection.LocalIpAddress is not { } local
+        || System.Net.IPAddress.IsLoopback(local.IsIPv4MappedToIPv6 ? local.MapToIPv4() : local);
 }

@@ -1,5 +1,6 @@
 using CartOrders.Api.Health;
 using CartOrders.Application;
+using CartOrders.Application.Abandonment;
 using CartOrders.Application.Integration;
 using CartOrders.Application.Projections;
 using CartOrders.Messaging.ServiceBus;
@@ -11,7 +12,8 @@ public static class FeedServices
     /// <summary>
     /// The feed subscriptions this host runs, each a hosted pump with its own checkpoint: the
     /// projector (views, then pushes), order placement, and the integration publisher (Service Bus
-    /// when the <c>ServiceBus</c> section is set, else events are only logged; health reports which).
+    /// when the <c>ServiceBus</c> section is set, else events are only logged; health reports which),
+    /// and the sweep that abandons idle carts (section <c>Abandonment</c>).
     /// </summary>
     public static WebApplicationBuilder AddFeedPumps(this WebApplicationBuilder builder)
     {
@@ -20,6 +22,7 @@ public static class FeedServices
         builder.Services.AddFeedPump<OrderPlacement>();
         builder.Services.AddIntegrationPublishing(builder.Configuration);
         builder.Services.AddFeedPump<IntegrationPublisherHandler>();
+        builder.Services.AddHostedService<CartAbandonmentService>();
         builder.Services.Configure<HealthOptions>(o => o.PublishingEnabled = services => services.GetRequiredService<IIntegrationPublisher>().IsEnabled);
         return builder;
     }

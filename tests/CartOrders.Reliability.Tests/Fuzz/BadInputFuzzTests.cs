@@ -47,6 +47,7 @@ public sealed class BadInputFuzzTests
             ("deep nesting", FuzzGenerators.DeepNesting()),
             ("odd Unicode", FuzzGenerators.OddUnicode()),
             ("ids: path traversal, injection, length", FuzzGenerators.Ids()),
+            ("paging: limit and continuation", FuzzGenerators.Paging()),
             ("headers and authorization", FuzzGenerators.Headers(world.Owner.Token)),
             ("raw HTTP framing", FuzzGenerators.RawRequests(world.CartId, world.Owner.Token)),
             ("seeded random", FuzzGenerators.SeededRandom(random, RandomCases, world.Owner.Token)),

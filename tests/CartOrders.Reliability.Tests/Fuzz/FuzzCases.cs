@@ -151,10 +151,13 @@ internal static class Hostile
     ];
 
     /// <summary>Values of a JSON type other than the field's.</summary>
+    /// <summary>Integers past any quantity's range, however large: refused by the rules (invalid-quantity), not as a type.</summary>
+    public static readonly string[] HugeIntegers = ["1e400", "-1e400", "1e309", "99999999999999999999999999999999999999999", "1e999999999999999999999"];
+
     public static IEnumerable<string> WrongTypes(FieldKind kind) => kind switch
     {
         FieldKind.Id or FieldKind.Text => ["5", "1.5", "true", "null", "[]", "{}", "[\"x\"]"],
-        FieldKind.Integer => ["\"5\"", "1.5", "true", "null", "[]", "{}", "\"\"", "1e400", "-1e400"],
+        FieldKind.Integer => ["\"5\"", "1.5", "true", "null", "[]", "{}", "\"\"", "1e-400", "3.0000000000000000000001"],
         FieldKind.Flag => ["\"true\"", "1", "0", "null", "[]", "{}", "\"yes\""],
         FieldKind.Texts => ["\"operator\"", "5", "[5]", "[null]", "{}", "[[\"operator\"]]", "[\"admin\"]"],
         FieldKind.Object => ["\"x\"", "5", "[]", "null", "true"],

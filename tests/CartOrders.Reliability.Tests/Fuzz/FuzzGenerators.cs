@@ -48,6 +48,7 @@ internal static class FuzzGenerators
         new("POST", "/api/orders/{orderId}/payment", true, Caller.Operator, true, true, [new("approved", FieldKind.Flag, true), new("reference", FieldKind.Text, "psp-1")]),
         new("POST", "/api/orders/{orderId}/shipment", true, Caller.Operator, true, true, [new("carrier", FieldKind.Text, "DHL"), new("trackingNumber", FieldKind.Text, "T1")]),
         new("GET", "/api/admin/parked", true, Caller.Operator, false, false, []),
+        new("GET", "/api/admin/orders", true, Caller.Operator, false, false, []),
         new("POST", "/api/admin/parked/replay", true, Caller.Operator, true, true, [new("subscription", FieldKind.Text, "projector")]),
         new("POST", "/api/negotiate", true, Caller.Owner, false, false, []),
         new("GET", "/api", true, Caller.Owner, false, false, []),
@@ -98,6 +99,11 @@ internal static class FuzzGenerators
                 foreach (var value in Hostile.WrongTypes(field.Kind))
                 {
                     yield return new FuzzCase("wrong JSON types", e, $"{field.Path} = {value}") { Body = Hostile.With(e, field.Path, value), Codes = s_validation };
+                }
+
+                foreach (var value in field.Kind == FieldKind.Integer ? Hostile.HugeIntegers : [])
+                {
+                    yield return new FuzzCase("wrong JSON types", e, $"{field.Path} = {Truncate(value)}") { Body = Hostile.With(e, field.Path, value), Codes = ["invalid-quantity"] };
                 }
 
                 if (field.Kind != FieldKind.Texts)
@@ -240,6 +246,33 @@ internal static class FuzzGenerators
         foreach (var subscription in new[] { "", "nonsense", "projector&subscription=projector", "%27%20OR%201%3D1", "..%2F.." })
         {
             yield return new FuzzCase("ids: path traversal, injection, length", parked, $"?subscription={subscription}") { Query = "?subscription=" + subscription, Codes = s_validation };
+        }
+
+        var byStatus = Endpoints.Single(e => e.Template == "/api/admin/orders");
+        foreach (var status in new[] { "", "lost", "placed&status=shipped", "%27%20OR%201%3D1", "PLACED", "%00" })
+        {
+            yield return new FuzzCase("ids: path traversal, injection, length", byStatus, $"?status={status}") { Query = "?status=" + status, Codes = s_validation };
+        }
+    }
+
+    /// <summary>
+    /// Paging of every list: a limit out of 1-200 or not one integer, a continuation this server
+    /// never issued for this caller and list (changed, cut, forged, repeated).
+    /// </summary>
+    public static IEnumerable<FuzzCase> Paging()
+    {
+        foreach (var list in Endpoints.Where(e => e.Template is "/api/carts" or "/api/orders" or "/api/carts/{cartId}/events" or "/api/admin/parked" or "/api/admin/orders" && e.Method == "GET"))
+        {
+            var query = list.Template == "/api/admin/orders" ? "?status=placed&" : "?";
+            foreach (var limit in new[] { "0", "201", "-1", "abc", "1.5", "", "99999999999999999999", "1e2", "5&limit=6", "%00", "0x10", "+5", "%D9%A1" })
+            {
+                yield return new FuzzCase("paging: limit and continuation", list, $"?limit={Truncate(limit)}") { Query = query + "limit=" + limit, Codes = s_validation };
+            }
+
+            foreach (var continuation in new[] { "", "x", "AAAA", "CfDJ8" + new string('A', 200), "%00", "..%2F..", new string('a', 7_000), "a&continuation=b", "eyJ1IjoiYWxpY2UifQ" })
+            {
+                yield return new FuzzCase("paging: limit and continuation", list, $"?continuation={Truncate(continuation)}") { Query = query + "continuation=" + continuation, Codes = ["invalid-continuation"] };
+            }
         }
     }
 

@@ -42,6 +42,7 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         ("POST /api/orders/{orderId}/payment", ["401 unauthorized", "404 order-not-found", "404 order-not-found", "403 operator-only", "200"]),
         ("POST /api/orders/{orderId}/shipment", ["401 unauthorized", "404 order-not-found", "404 order-not-found", "403 operator-only", "200"]),
         ("GET /api/admin/parked", ["401 unauthorized", "403 operator-only", "403 operator-only", "403 operator-only", "200"]),
+        ("GET /api/admin/orders?status=placed", ["401 unauthorized", "403 operator-only", "403 operator-only", "403 operator-only", "200"]),
         ("POST /api/admin/parked/replay", ["401 unauthorized", "403 operator-only", "403 operator-only", "403 operator-only", "200"]),
         ("POST /api/negotiate", ["401 unauthorized", "200", "200", "200", "200"]),
     ];
@@ -63,7 +64,7 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
     [Fact]
     public void The_matrix_covers_every_route_of_the_contract_and_every_kind_of_caller()
     {
-        var routes = s_matrix.Select(m => m.Endpoint).ToHashSet(StringComparer.Ordinal);
+        var routes = s_matrix.Select(m => m.Endpoint.Split('?')[0]).ToHashSet(StringComparer.Ordinal);
         Assert.Equal(s_matrix.Length, routes.Count);
         Assert.All(s_matrix, m => Assert.Equal(s_callers.Length, m.Cells.Length));
         foreach (var endpoint in Fuzz.FuzzGenerators.Endpoints.Where(e => e.Template != "/api"))
@@ -136,6 +137,37 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         Assert.DoesNotContain(world.OrderId, await ListAsync(world.Collaborator, "/api/orders"));
         Assert.DoesNotContain(world.OrderId, await ListAsync(world.Stranger, "/api/orders"));
         Assert.DoesNotContain(world.OrderId, await ListAsync(world.Operator, "/api/orders"));
+    }
+
+    [Theory]
+    [InlineData("/api/carts/{cartId}/events?limit=1")]
+    [InlineData("/api/carts?limit=1")]
+    [InlineData("/api/orders?limit=1")]
+    public async Task A_continuation_serves_only_the_caller_and_the_list_it_was_issued_for(string first)
+    {
+        var world = await MatrixWorld.CreateAsync(server, paid: false);
+        await world.Owner.CreateCartAsync();
+        await world.Owner.PlacedOrderAsync();
+        var path = first.Replace("{cartId}", world.CartId, StringComparison.Ordinal);
+        string? token = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            using var page = await world.Owner.GetAsync(path);
+            token = (await page.JsonAsync()).TryGetProperty("continuation", out var issued) ? issued.GetString() : null;
+            return token is not null;
+        });
+        var next = path + "&continuation=" + Uri.EscapeDataString(token!);
+
+        foreach (var other in new[] { world.Collaborator, world.Stranger, world.Operator })
+        {
+            using var response = await other.GetAsync(next);
+            await response.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid-continuation");
+        }
+
+        using var anonymous = await SendAnonymousAsync("GET", next, null);
+        await anonymous.AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        using var owner = await world.Owner.GetAsync(next);
+        Assert.Equal(HttpStatusCode.OK, owner.StatusCode);
     }
 
     private static async Task<string> ListAsync(ApiUser user, string path)

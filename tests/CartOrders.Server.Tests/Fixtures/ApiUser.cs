@@ -95,6 +95,24 @@ public sealed class ApiUser(HttpClient http, string userId, string token)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    /// <summary>The cart's whole history, read page by page through the Link header's next page.</summary>
+    public async Task<List<JsonElement>> HistoryAsync(string cartId)
+    {
+        var events = new List<JsonElement>();
+        string? path = $"/api/carts/{cartId}/events?limit=200";
+        while (path is not null)
+        {
+            using var response = await GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            events.AddRange((await response.JsonAsync()).GetProperty("items").EnumerateArray());
+            path = response.Headers.TryGetValues("Link", out var links) && links.Single() is var link
+                ? link[1..link.IndexOf('>', StringComparison.Ordinal)]
+                : null;
+        }
+
+        return events;
+    }
+
     /// <summary>Checks the cart out and waits until order placement has placed the order.</summary>
     public async Task<string> CheckOutAsync(string cartId)
     {

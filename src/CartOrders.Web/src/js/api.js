@@ -71,7 +71,11 @@ export class Api {
   products() { return this.request("GET", "/api/products"); }
 
   // Carts
-  myCarts() { return this.request("GET", "/api/carts"); }
+  /** One page of the caller's carts: `{items, continuation}`; pass the continuation for the next. */
+  myCarts(continuation) {
+    const next = continuation ? `&continuation=${enc(continuation)}` : "";
+    return this.request("GET", `/api/carts?limit=50${next}`);
+  }
   createCart() { return this.request("POST", "/api/carts", {}); }
   cart(cartId) { return this.request("GET", `/api/carts/${enc(cartId)}`); }
   addItem(cartId, productId, quantity) {

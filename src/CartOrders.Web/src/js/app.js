@@ -23,6 +23,7 @@ const state = {
   catalog: [],
   /** Carts the user owns or collaborates on, by id (CartView). */
   myCarts: new Map(),
+  myCartsNext: null,
   /** The cart on screen (CartView) and the id being opened, which may not be loaded yet. */
   cart: null,
   cartId: null,
@@ -135,6 +136,7 @@ async function signOut(message) {
   closeCart();
   closeOrder();
   state.myCarts = new Map();
+  state.myCartsNext = null;
   renderMyCarts();
   showSignIn();
   if (message) showNotice(message);
@@ -196,6 +198,7 @@ function wireWorkspace() {
   });
 
   part("refresh-carts").addEventListener("click", () => refreshMyCarts());
+  part("more-carts").addEventListener("click", () => moreMyCarts());
   part("my-carts").addEventListener("click", (event) => {
     const button = event.target.closest("[data-cart-id]");
     if (button) openCart(button.dataset.cartId);
@@ -222,13 +225,30 @@ function wireWorkspace() {
  */
 async function refreshMyCarts() {
   try {
-    const carts = await state.api.myCarts();
+    const page = await state.api.myCarts();
     const seen = state.myCarts;
-    state.myCarts = new Map(carts.map((cart) => [cart.cartId, cart]));
+    state.myCarts = new Map(page.items.map((cart) => [cart.cartId, cart]));
+    state.myCartsNext = page.continuation ?? null;
     for (const cart of seen.values()) {
       const listed = state.myCarts.get(cart.cartId);
       if ((!listed || listed.version < cart.version) && isMember(cart)) state.myCarts.set(cart.cartId, cart);
     }
+    renderMyCarts();
+  } catch (error) {
+    showError(error);
+  }
+}
+
+/** The list is paged (50 a page): "More" appends the next page after the ones shown. */
+async function moreMyCarts() {
+  if (!state.myCartsNext) return;
+  try {
+    const page = await state.api.myCarts(state.myCartsNext);
+    for (const cart of page.items) {
+      const known = state.myCarts.get(cart.cartId);
+      if (!known || known.version < cart.version) state.myCarts.set(cart.cartId, cart);
+    }
+    state.myCartsNext = page.continuation ?? null;
     renderMyCarts();
   } catch (error) {
     showError(error);
@@ -278,6 +298,7 @@ function renderMyCarts() {
     ),
   );
   show(part("my-carts-empty"), carts.length === 0);
+  show(part("more-carts"), Boolean(state.myCartsNext));
 }
 
 // ---------------------------------------------------------------- carts

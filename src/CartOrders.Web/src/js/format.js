@@ -27,6 +27,7 @@ export function dateTime(value) {
 const statusLabels = {
   open: "Open",
   checkedOut: "Checked out",
+  abandoned: "Abandoned",
   placed: "Placed",
   paymentAuthorized: "Payment authorized",
   rejected: "Payment rejected",

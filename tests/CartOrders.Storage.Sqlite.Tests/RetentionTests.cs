@@ -1,0 +1,93 @@
+using System.Text;
+using CartOrders.Application.Ports;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CartOrders.Storage.Sqlite.Tests;
+
+/// <summary>The retention sweep on an injected clock: what is past its retention goes, the rest and all history stay.</summary>
+public sealed class RetentionTests : IAsyncDisposable
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("cartorders-retention-");
+    private readonly ManualClock _clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly SqliteStoreOptions _options;
+    private readonly SqliteDatabase _database;
+
+    public RetentionTests()
+    {
+        _options = new SqliteStoreOptions { Path = Path.Combine(_folder.FullName, "store.db") };
+        _options.RetiredSubscriptions.Add("old-reporting");
+        _database = new SqliteDatabase(Options.Create(_options), NullLogger<SqliteDatabase>.Instance);
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Idempotency_records_older_than_24_hours_are_swept_and_younger_ones_and_events_stay()
+    {
+        var events = new SqliteEventStore(_database);
+        var retention = new SqliteRetention(_database, Options.Create(_options), _clock, NullLogger<SqliteRetention>.Instance);
+        var old = await AppendWithKeyAsync(events, "old-key", _clock.GetUtcNow());
+        _clock.Advance(TimeSpan.FromHours(23));
+        var young = await AppendWithKeyAsync(events, "young-key", _clock.GetUtcNow());
+
+        _clock.Advance(TimeSpan.FromHours(1) - TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await retention.SweepAsync(Ct));
+        Assert.NotNull(await events.FindIdempotencyAsync(old, "old-key", Ct));
+
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(1, await retention.SweepAsync(Ct));
+        Assert.Null(await events.FindIdempotencyAsync(old, "old-key", Ct));
+        Assert.NotNull(await events.FindIdempotencyAsync(young, "young-key", Ct));
+        Assert.Single(await events.ReadStreamAsync(old, cancellationToken: Ct));
+
+        _clock.Advance(TimeSpan.FromHours(24));
+        Assert.Equal(1, await retention.SweepAsync(Ct));
+        Assert.Null(await events.FindIdempotencyAsync(young, "young-key", Ct));
+        Assert.Single(await events.ReadStreamAsync(young, cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task A_retired_subscription_loses_its_checkpoint_and_parked_events_and_the_others_keep_theirs()
+    {
+        var checkpoints = new SqliteCheckpointStore(_database);
+        var parking = new SqliteParkedEventStore(_database);
+        var retention = new SqliteRetention(_database, Options.Create(_options), _clock, NullLogger<SqliteRetention>.Instance);
+        await checkpoints.SaveAsync("old-reporting", "42", Ct);
+        await checkpoints.SaveAsync("projector", "43", Ct);
+        var stored = new StoredEvent("cart-1", 1, Guid.NewGuid(), "ItemAdded.v1", Encoding.UTF8.GetBytes("{}"), new EventMetadata("alice", _clock.GetUtcNow(), null));
+        await parking.ParkAsync([new ParkedEvent("old-reporting", stored, "bug", _clock.GetUtcNow()), new ParkedEvent("projector", stored, "bug", _clock.GetUtcNow())], Ct);
+
+        await retention.SweepAsync(Ct);
+
+        Assert.Null(await checkpoints.LoadAsync("old-reporting", Ct));
+        Assert.Equal("43", await checkpoints.LoadAsync("projector", Ct));
+        Assert.Equal(["projector"], (await parking.ListAsync(null, Ct)).Select(p => p.Subscription));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _database.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _folder.Delete(recursive: true);
+    }
+
+    private static async Task<string> AppendWithKeyAsync(SqliteEventStore events, string key, DateTimeOffset at)
+    {
+        var stream = $"cart-{Guid.NewGuid():N}";
+        var reply = new CommandReply(201, Encoding.UTF8.GetBytes("{}"), "application/json", 1, null);
+        var record = new IdempotencyRecord(key, stream, "POST /api/carts", reply, at);
+        var appended = new EventToAppend(Guid.NewGuid(), "CartCreated.v1", Encoding.UTF8.GetBytes("{}"), new EventMetadata("alice", at, null));
+        await events.AppendAsync(new AppendRequest(stream, 0, [appended], Idempotency: record), Ct);
+        return stream;
+    }
+
+    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    {
+        private DateTimeOffset _now = start;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
+    }
+}
