@@ -31,11 +31,11 @@ public sealed class DetailTests
     [Fact]
     public void Stream_types_name_their_snapshot_schema_and_weigh_states_by_what_makes_them_grow()
     {
-        var cart = new Cart("c1", "alice", "EUR", [], [new CartLine("a", "A", 1m, 1), new CartLine("b", "B", 1m, 1)], CartStatus.Open, null);
-        var order = Order.Evolve(null, new OrderPlaced("o1", "c1", "alice", [new CartLine("a", "A", 1m, 1)], 1m, "EUR", new("A", "1", "L", "1", "FR"), s_t0))!;
+        var cart = new Cart("c1", "alice", "EUR", [], [new CartLine("a", "A", 100, 1), new CartLine("b", "B", 100, 1)], CartStatus.Open, null);
+        var order = Order.Evolve(null, new OrderPlaced("o1", "c1", "alice", [new CartLine("a", "A", 100, 1)], 100, "EUR", new("A", "1", "L", "1", "FR"), s_t0))!;
 
-        Assert.Equal(("Cart.v1", 3), (StreamTypes.Cart.Schema, StreamTypes.Cart.Weight(cart)));
-        Assert.Equal(("Order.v1", 3), (StreamTypes.Order.Schema, StreamTypes.Order.Weight(order)));
+        Assert.Equal(("Cart.v2", 3), (StreamTypes.Cart.Schema, StreamTypes.Cart.Weight(cart)));
+        Assert.Equal(("Order.v2", 3), (StreamTypes.Order.Schema, StreamTypes.Order.Weight(order)));
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class DetailTests
 
         Assert.Throws<ArgumentNullException>(() => Projection.ToView((Cart)null!, 1, s_t0));
         Assert.Throws<ArgumentNullException>(() => Projection.ToView((Order)null!, 1));
-        Assert.Throws<ArgumentNullException>(() => LineView.From(null!));
+        Assert.Throws<ArgumentNullException>(() => LineView.From(null!, "EUR"));
     }
 
     [Fact]
@@ -230,7 +230,7 @@ public sealed class DetailTests
 
         await h.Cart("c1", new CreateCart(Alice, new CartId("c1")));
 
-        var command = Assert.Single(traced, a => a.OperationName == "command Cart.v1");
+        var command = Assert.Single(traced, a => a.OperationName == "command Cart.v2");
         Assert.Equal("cart-c1", command.GetTagItem("cartorders.stream"));
         Assert.Equal(1L, command.GetTagItem("cartorders.version"));
     }

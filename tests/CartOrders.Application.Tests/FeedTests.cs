@@ -83,10 +83,10 @@ public sealed class FeedTests
         await placement.HandleAsync(batch.Events, Ct);
 
         var order = await h.Store.ReadStreamAsync("order-o1", cancellationToken: Ct);
-        Assert.Equal("OrderPlaced.v1", Assert.Single(order).Type);
+        Assert.Equal("OrderPlaced.v2", Assert.Single(order).Type);
         var loaded = await h.Loader.LoadAsync(StreamTypes.Order, "order-o1", cancellationToken: Ct);
         Assert.Equal("alice", loaded.State!.CustomerId);
-        Assert.Equal(Catalog.Products[0].UnitPrice * 2, loaded.State.Total);
+        Assert.Equal(Money.ToMinor(Catalog.Products[0].UnitPrice, "EUR") * 2, loaded.State.TotalMinor);
 
         await DrainAsync(Pump(h, h.Projector));
         Assert.Equal("placed", Assert.Single(h.Notifier.Orders).Status);

@@ -41,7 +41,7 @@ public sealed class HandlerPropertyTests
                 var loaded = await h.Loader.LoadAsync(StreamTypes.Cart, "cart-p", cancellationToken: ct);
                 Assert.Equal(events.Count, loaded.Version);
                 Assert.Equal(JsonSerializer.Serialize(replayed), JsonSerializer.Serialize(loaded.State));
-                Assert.Equal(loaded.State!.Lines.Sum(l => l.LineTotal), loaded.State.Total);
+                Assert.Equal(loaded.State!.Lines.Sum(l => l.LineTotalMinor), loaded.State.TotalMinor);
             },
             iter: 25);
     }

@@ -46,7 +46,7 @@ public sealed class CartPropertyTests
                 history.AddRange(events);
                 live = events.Aggregate((Cart?)live, Cart.Evolve)!;
 
-                Assert.Equal(live.Lines.Sum(l => l.UnitPrice * l.Quantity), live.Total);
+                Assert.Equal(live.Lines.Sum(l => l.UnitPriceMinor * l.Quantity), live.TotalMinor);
                 Assert.Equal(live.Lines.Sum(l => l.Quantity), live.ItemCount);
                 Assert.InRange(live.Lines.Count, 0, Cart.MaxLines);
                 Assert.All(live.Lines, l => Assert.InRange(l.Quantity, 1, Cart.MaxQuantity));

@@ -30,7 +30,7 @@ internal sealed class CartSpec
     public static CartEvent Created => new CartCreated("c1", "alice", "EUR");
 
     public static CartEvent Added(string product, int quantity) =>
-        new ItemAdded(product, Catalog.Find(new ProductId(product))!.Name, Catalog.Find(new ProductId(product))!.UnitPrice, quantity);
+        new ItemAdded(product, Catalog.Find(new ProductId(product))!.Name, Money.ToMinor(Catalog.Find(new ProductId(product))!.UnitPrice, "EUR"), "EUR", quantity);
 
     public Cart? State => Cart.Fold(_given);
 

@@ -12,9 +12,9 @@ public sealed class OrderRulesTests
     private static readonly ShippingAddress s_address = new("Alice", "1 Main St", "Lyon", "69001", "FR");
 
     private static readonly CartCheckedOut s_checkout = new(
-        "o1", "alice", s_address, [new CartLine("mug", "Mug", 12m, 2), new CartLine("tea", "Tea", 8.75m, 1)], 32.75m, "EUR");
+        "o1", "alice", s_address, [new CartLine("mug", "Mug", 1200, 2), new CartLine("tea", "Tea", 875, 1)], 3275, "EUR");
 
-    private static OrderPlaced Placed => new("o1", "c1", "alice", s_checkout.Lines, 32.75m, "EUR", s_address, s_t0);
+    private static OrderPlaced Placed => new("o1", "c1", "alice", s_checkout.Lines, 3275, "EUR", s_address, s_t0);
 
     private static Order? Given(params OrderEvent[] events) => Order.Fold(events);
 
@@ -27,7 +27,7 @@ public sealed class OrderRulesTests
         var e = Assert.IsType<OrderPlaced>(Assert.Single(OrderDecider.Decide(new PlaceOrder(s_customer, s_t0, new CartId("c1"), s_checkout), null)));
         Assert.Equal("alice", e.CustomerId);
         Assert.Equal("c1", e.CartId);
-        Assert.Equal(32.75m, e.Total);
+        Assert.Equal(3275, e.TotalMinor);
         Assert.Equal(2, e.Lines.Count);
         Assert.Equal(OrderStatus.Placed, Given(e)!.Status);
     }

@@ -136,7 +136,7 @@ public sealed class IntegrationEventMapperTests
         IDomainEvent[] privateEvents =
         [
             new CartCreated("c1", "alice", "EUR"),
-            new ItemAdded("apple", "Apple", 0.5m, 1),
+            new ItemAdded("apple", "Apple", 50, "EUR", 1),
             new ItemQuantityChanged("apple", 3),
             new ItemRemoved("apple"),
             new CollaboratorAdded("bob"),
@@ -152,7 +152,7 @@ public sealed class IntegrationEventMapperTests
         var publicTypes = EventSerializer.TypeNames.Where(IntegrationEventMapper.IsPublic).Order(StringComparer.Ordinal);
 
         Assert.Equal(
-            ["CartAbandoned.v1", "CartCheckedOut.v1", "OrderCancelled.v1", "OrderPlaced.v1", "OrderShipped.v1", "PaymentAuthorized.v1", "PaymentRejected.v1"],
+            ["CartAbandoned.v1", "CartCheckedOut.v2", "OrderCancelled.v1", "OrderPlaced.v2", "OrderShipped.v1", "PaymentAuthorized.v1", "PaymentRejected.v1"],
             publicTypes);
     }
 

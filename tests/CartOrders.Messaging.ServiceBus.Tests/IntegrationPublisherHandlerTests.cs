@@ -128,7 +128,7 @@ public sealed class IntegrationPublisherHandlerTests : IAsyncDisposable
     public async Task Oversize_event_is_recorded_as_poison_and_the_stream_moves_on()
     {
         var sender = new FakeServiceBusSender(batchBudgetBytes: 4096);
-        var bigLines = Enumerable.Range(1, 100).Select(i => new CartLine($"product-{i}", new string('n', 60), 1m, 1)).ToList();
+        var bigLines = Enumerable.Range(1, 100).Select(i => new CartLine($"product-{i}", new string('n', 60), 100, 1)).ToList();
         var bigPlacement = Placed with { Lines = bigLines };
         var big = Stored("order-o2", 1, bigPlacement with { OrderId = "o2" });
         Append([Stored(CartStream, 4, CheckedOut), big, Stored(OrderStream, 1, Placed)]);

@@ -20,11 +20,11 @@ internal static class TestEvents
     public static readonly ShippingAddress Address = new("Alice Example", "1 Main Street", "Springfield", "12345", "NL");
 
     public static readonly IReadOnlyList<CartLine> Lines =
-        [new CartLine("apple", "Apple", 0.5m, 4), new CartLine("pear", "Pear", 1.25m, 2)];
+        [new CartLine("apple", "Apple", 50, 4), new CartLine("pear", "Pear", 125, 2)];
 
-    public static CartCheckedOut CheckedOut { get; } = new("o1", "alice", Address, Lines, 4.5m, "EUR");
+    public static CartCheckedOut CheckedOut { get; } = new("o1", "alice", Address, Lines, 450, "EUR");
 
-    public static OrderPlaced Placed { get; } = new("o1", "c1", "alice", Lines, 4.5m, "EUR", Address, PlacedAt);
+    public static OrderPlaced Placed { get; } = new("o1", "c1", "alice", Lines, 450, "EUR", Address, PlacedAt);
 
     public static Order PlacedOrder { get; } = Order.Evolve(null, Placed)!;
 
@@ -41,8 +41,8 @@ internal static class TestEvents
     public static IReadOnlyList<StoredEvent> CartToPaidOrder() =>
     [
         Stored(CartStream, 1, new CartCreated("c1", "alice", "EUR")),
-        Stored(CartStream, 2, new ItemAdded("apple", "Apple", 0.5m, 4)),
-        Stored(CartStream, 3, new ItemAdded("pear", "Pear", 1.25m, 2)),
+        Stored(CartStream, 2, new ItemAdded("apple", "Apple", 50, "EUR", 4)),
+        Stored(CartStream, 3, new ItemAdded("pear", "Pear", 125, "EUR", 2)),
         Stored(CartStream, 4, CheckedOut),
         Stored(OrderStream, 1, Placed),
         Stored(OrderStream, 2, new PaymentAuthorized("pay-42", Later)),

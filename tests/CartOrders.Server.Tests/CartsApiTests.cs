@@ -196,6 +196,59 @@ public class CartsApiTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Reading_a_cart_at_a_time_shows_it_as_it_was_then_with_that_version()
+    {
+        var alice = await server.UserAsync("alice");
+        var cartId = await alice.CreateCartAsync();
+        await alice.AddItemAsync(cartId, Espresso, 1);
+        await alice.AddItemAsync(cartId, Filter, 1);
+        using var history = await alice.GetAsync($"/api/carts/{cartId}/events");
+        var events = (await history.JsonAsync()).EnumerateArray()
+            .Select(e => (Version: e.GetProperty("version").GetInt64(), At: e.GetProperty("occurredAt").GetDateTimeOffset()))
+            .ToList();
+        var at = events[1].At;
+        var expectedVersion = events.Where(e => e.At <= at).Max(e => e.Version);
+
+        using var response = await alice.GetAsync($"/api/carts/{cartId}?at={Uri.EscapeDataString(at.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expectedVersion, response.ETag());
+        var cart = await response.JsonAsync();
+        Assert.Equal(expectedVersion, cart.GetProperty("version").GetInt64());
+        Assert.Equal((int)expectedVersion - 1, cart.GetProperty("items").GetArrayLength());
+        Assert.Equal(Espresso, cart.GetProperty("items")[0].GetProperty("productId").GetString());
+    }
+
+    [Fact]
+    public async Task Reading_a_cart_at_a_time_before_it_existed_is_404_version_not_found()
+    {
+        var alice = await server.UserAsync("alice");
+        var cartId = await alice.CreateCartAsync();
+
+        using var response = await alice.GetAsync($"/api/carts/{cartId}?at=2001-01-01T00:00:00Z");
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound, "version-not-found");
+    }
+
+    [Theory]
+    [InlineData("at=yesterday")]
+    [InlineData("at=2026-03-01T09:00:00")]
+    [InlineData("at=2026-13-01T09:00:00Z")]
+    [InlineData("at=2026-03-01%2009:00:00Z")]
+    [InlineData("at=")]
+    [InlineData("at=2026-03-01T09:00:00Z&atVersion=1")]
+    public async Task At_that_is_not_an_RFC_3339_time_is_400_validation_failed(string query)
+    {
+        var alice = await server.UserAsync("alice");
+        var cartId = await alice.CreateCartAsync();
+
+        using var response = await alice.GetAsync($"/api/carts/{cartId}?{query}");
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("at", out _));
+    }
+
+    [Fact]
     public async Task The_events_endpoint_lists_the_history_oldest_first()
     {
         var alice = await server.UserAsync("alice");
@@ -210,7 +263,7 @@ public class CartsApiTests(ServerFixture server)
         Assert.Equal(3, response.ETag());
         var events = (await response.JsonAsync()).EnumerateArray().ToList();
         Assert.Equal([1L, 2L, 3L], events.Select(e => e.GetProperty("version").GetInt64()));
-        Assert.Equal(["CartCreated.v1", "ItemAdded.v1", "CollaboratorAdded.v1"], events.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal(["CartCreated.v1", "ItemAdded.v2", "CollaboratorAdded.v1"], events.Select(e => e.GetProperty("type").GetString()));
         Assert.All(events, e => Assert.Equal(alice.UserId, e.GetProperty("userId").GetString()));
         Assert.All(events, e => Assert.True(Guid.TryParse(e.GetProperty("eventId").GetString(), out _)));
         Assert.All(events, e => Assert.True(e.GetProperty("occurredAt").TryGetDateTimeOffset(out _)));

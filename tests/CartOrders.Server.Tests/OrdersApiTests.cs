@@ -116,6 +116,39 @@ public class OrdersApiTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Reading_an_order_at_a_time_shows_it_as_it_was_then()
+    {
+        var alice = await server.UserAsync("alice");
+        var operatorUser = await server.UserAsync("ops", "operator");
+        var orderId = await alice.PlacedOrderAsync();
+        using (var placed = await alice.GetAsync($"/api/orders/{orderId}"))
+        {
+            var placedAt = (await placed.JsonAsync()).GetProperty("history")[0].GetProperty("at").GetDateTimeOffset();
+            using (var paid = await operatorUser.PostAsync($"/api/orders/{orderId}/payment", new { approved = true, reference = "psp-1" }))
+            {
+                Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
+            }
+
+            using var response = await alice.GetAsync($"/api/orders/{orderId}?at={Uri.EscapeDataString(placedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}");
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var order = await response.JsonAsync();
+            var paidAt = (await (await alice.GetAsync($"/api/orders/{orderId}")).JsonAsync()).GetProperty("history")[1].GetProperty("at").GetDateTimeOffset();
+            var expected = paidAt <= placedAt ? 2 : 1;
+            Assert.Equal(expected, order.GetProperty("version").GetInt64());
+            Assert.Equal(expected, response.ETag());
+            Assert.Equal(expected == 1 ? "placed" : "paymentAuthorized", order.GetProperty("status").GetString());
+        }
+
+        using var now = await alice.GetAsync($"/api/orders/{orderId}?at=2999-01-01T00:00:00%2B01:00");
+        Assert.Equal("paymentAuthorized", (await now.JsonAsync()).GetProperty("status").GetString());
+        using var before = await alice.GetAsync($"/api/orders/{orderId}?at=2001-01-01T00:00:00Z");
+        await before.AssertProblemAsync(HttpStatusCode.NotFound, "version-not-found");
+        using var bad = await alice.GetAsync($"/api/orders/{orderId}?at=soon");
+        await bad.AssertProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+    }
+
+    [Fact]
     public async Task An_operator_reads_any_order()
     {
         var alice = await server.UserAsync("alice");

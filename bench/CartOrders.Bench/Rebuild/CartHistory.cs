@@ -1,6 +1,7 @@
 using CartOrders.Application.Commands;
 using CartOrders.Application.Ports;
 using CartOrders.Application.Serialization;
+using CartOrders.Domain;
 using CartOrders.Domain.Carts;
 using CartOrders.Domain.Catalog;
 
@@ -49,5 +50,5 @@ internal sealed class CartHistory(IEventStore store)
         return store.AppendAsync(new AppendRequest(streamId, expected, events, snapshot), cancellationToken);
     }
 
-    private static ItemAdded Added(Product p) => new(p.ProductId.Value, p.Name, p.UnitPrice, 1);
+    private static ItemAdded Added(Product p) => new(p.ProductId.Value, p.Name, Money.ToMinor(p.UnitPrice, p.Currency), p.Currency, 1);
 }

@@ -68,6 +68,8 @@ internal static class RebuildBench
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await UpcastCost.RunAsync(options, report, cancellationToken);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
     /// <summary>The feed read alone, without handling: the ceiling of any rebuild.</summary>

@@ -6,7 +6,7 @@ namespace CartOrders.Bench.Store;
 /// <summary>The event every append measurement writes: a real ItemAdded, the product's most common event.</summary>
 internal static class BenchEvent
 {
-    public static ItemAdded Value { get; } = new("espresso-beans-250g", "Espresso beans, 250g", 7.90m, 1);
+    public static ItemAdded Value { get; } = new("espresso-beans-250g", "Espresso beans, 250g", 790, "EUR", 1);
 
     public static string Type { get; } = EventSerializer.TypeName(Value);
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CartOrders.Api.Http;
 using CartOrders.Application.Ports;
+using CartOrders.Application.Serialization;
 using CartOrders.Domain.Carts;
 
 namespace CartOrders.Api.Carts;
@@ -76,18 +77,22 @@ public sealed record CheckoutRequest(ShippingAddressRequest ShippingAddress)
 /// <summary>The 202 answer of a checkout: the order that will be placed from the cart.</summary>
 public sealed record CheckoutAccepted(string OrderId);
 
-/// <summary>One event of a cart's history; <c>data</c> is the event's own JSON.</summary>
+/// <summary>
+/// One event of a cart's history, in the current schema: an event stored under an older one is
+/// shown upcast (its current type name and JSON), as every other reader sees it.
+/// </summary>
 public sealed record EventRecord(Guid EventId, string Type, long Version, DateTimeOffset OccurredAt, string UserId, JsonElement Data)
 {
     public static EventRecord From(StoredEvent stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
+        var (type, data) = EventSerializer.ToCurrent(stored.Type, stored.Data);
         return new(
             stored.EventId,
-            stored.Type,
+            type,
             stored.Version,
             stored.Metadata.OccurredAt,
             stored.Metadata.UserId,
-            JsonSerializer.Deserialize<JsonElement>(stored.Data.Span));
+            JsonSerializer.Deserialize<JsonElement>(data.Span));
     }
 }

@@ -70,22 +70,19 @@ public static class CartsApi
         return ListPaging.Answer(http, actor.UserId.Value, list, request, new Page<CartView>(views, page.Next));
     });
 
-    /// <summary><c>?atVersion=N</c> reads the cart as it was at version N (1..current).</summary>
+    /// <summary>
+    /// <c>?atVersion=N</c> reads the cart as it was at version N (1..current), <c>?at=time</c> as it
+    /// was at that time (the version it was at is the ETag and the view's version).
+    /// </summary>
     public static Task<IResult> GetAsync(HttpContext http, string cartId) => ProblemBoundary.RunAsync(async () =>
     {
         var actor = Caller.ActorOf(http);
         var id = PathIds.Cart(cartId);
-        var atVersion = ParseAtVersion(http.Request);
-        var loader = Service<StreamLoader>(http);
+        var point = PointInTime.Of(http.Request);
         var loaded = await LoadMemberCartAsync(http, id, actor);
-        if (atVersion is { } version && version != loaded.Version)
+        if (point is not null)
         {
-            if (version > loaded.Version)
-            {
-                throw new ProblemException(ApiProblem.VersionNotFound, $"The cart is at version {loaded.Version}.") { Version = loaded.Version };
-            }
-
-            loaded = await loader.LoadAsync(StreamTypes.Cart, id.StreamId, version, http.RequestAborted);
+            loaded = await point.LoadAsync(Service<StreamLoader>(http), StreamTypes.Cart, id.StreamId, loaded, "cart", http.RequestAborted);
         }
 
         http.Response.Headers.ETag = ETags.Format(loaded.Version);
@@ -245,22 +242,6 @@ public static class CartsApi
 
     private static CartView View(Accepted<Cart> accepted) =>
         Projection.ToView(accepted.State ?? throw new InvalidOperationException("An accepted cart command left no cart."), accepted.Version, accepted.UpdatedAt);
-
-    private static long? ParseAtVersion(HttpRequest request)
-    {
-        var values = request.Query["atVersion"];
-        if (values.Count == 0)
-        {
-            return null;
-        }
-
-        return values.Count == 1 && long.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version > 0
-            ? version
-            : throw new ProblemException(
-                ApiProblem.ValidationFailed,
-                "atVersion must be a positive integer.",
-                new Dictionary<string, string[]> { ["atVersion"] = ["Must be a positive integer."] });
-    }
 
     private static CommandLimits Limits(HttpContext http) => Service<IOptions<CommandLimits>>(http).Value;
 

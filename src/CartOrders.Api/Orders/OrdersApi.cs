@@ -90,15 +90,26 @@ public static class OrdersApi
     /// <summary>The statuses an order view can have (api.md's status flow).</summary>
     public static IReadOnlyList<string> OrderStatuses { get; } = ["placed", "paymentAuthorized", "shipped", "rejected", "cancelled"];
 
+    /// <summary>
+    /// <c>?atVersion=N</c> or <c>?at=time</c> read the order as it was then; who may read is decided
+    /// by the current order.
+    /// </summary>
     public static Task<IResult> GetAsync(HttpContext http, string orderId) => ProblemBoundary.RunAsync(async () =>
     {
         var actor = Caller.ActorOf(http);
         var id = PathIds.Order(orderId);
-        var loaded = await http.RequestServices.GetRequiredService<StreamLoader>()
-            .LoadAsync(StreamTypes.Order, id.StreamId, cancellationToken: http.RequestAborted);
+        var point = PointInTime.Of(http.Request);
+        var loader = http.RequestServices.GetRequiredService<StreamLoader>();
+        var loaded = await loader.LoadAsync(StreamTypes.Order, id.StreamId, cancellationToken: http.RequestAborted);
         if (loaded.State is not { } order || !order.IsVisibleTo(actor))
         {
             throw new ProblemException(ApiProblem.OrderNotFound);
+        }
+
+        if (point is not null)
+        {
+            loaded = await point.LoadAsync(loader, StreamTypes.Order, id.StreamId, loaded, "order", http.RequestAborted);
+            order = loaded.State!;
         }
 
         http.Response.Headers.ETag = ETags.Format(loaded.Version);

@@ -100,7 +100,7 @@ public sealed partial class CommandHandler(
 
             try
             {
-                await store.AppendAsync(BuildAppend(type, streamId, loaded.Version, events, outcome, context, idempotencyKey, answer, store.SnapshotInterval), cancellationToken);
+                await store.AppendAsync(BuildAppend(type, streamId, loaded.Version, events, outcome, context, idempotencyKey, answer, loaded.StaleSnapshot ? 1 : store.SnapshotInterval), cancellationToken);
                 Telemetry.CommandsAppended.Add(1);
                 activity?.SetTag("cartorders.version", outcome.Version);
                 if (outcome is Accepted<TState> accepted)

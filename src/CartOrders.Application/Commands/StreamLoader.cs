@@ -44,7 +44,7 @@ public sealed class StreamLoader : IDisposable
 
     public int Capacity { get; }
 
-    public async Task<Loaded<TState>> LoadAsync<TState, TEvent>(
+    public Task<Loaded<TState>> LoadAsync<TState, TEvent>(
         StreamType<TState, TEvent> type,
         string streamId,
         long? atVersion = null,
@@ -52,35 +52,23 @@ public sealed class StreamLoader : IDisposable
         where TState : class
         where TEvent : IDomainEvent
     {
-        ArgumentNullException.ThrowIfNull(type);
-        TState? state = null;
-        long version = 0;
-        var updatedAt = DateTimeOffset.MinValue;
-
-        var snapshot = await _store.ReadSnapshotAsync(streamId, cancellationToken);
-        if (snapshot is not null && snapshot.Schema == type.Schema && snapshot.Version <= (atVersion ?? long.MaxValue))
-        {
-            state = Json.Deserialize<TState>(snapshot.State);
-            version = snapshot.Version;
-            updatedAt = snapshot.UpdatedAt;
-        }
-
-        if (state is not null && _store.SnapshotIsHead)
-        {
-            // The snapshot is the head: no events follow it, so the tail is not read (one read per load).
-            return new Loaded<TState>(state, version, updatedAt);
-        }
-
-        var tail = await _store.ReadStreamAsync(streamId, version + 1, atVersion ?? long.MaxValue, cancellationToken);
-        foreach (var stored in tail)
-        {
-            state = type.Evolve(state, (TEvent)EventSerializer.Deserialize(stored.Type, stored.Data));
-            version = stored.Version;
-            updatedAt = stored.Metadata.OccurredAt;
-        }
-
-        return new Loaded<TState>(state, version, updatedAt);
+        var toVersion = atVersion ?? long.MaxValue;
+        return FoldAsync(type, streamId, snapshot => snapshot.Version <= toVersion, toVersion, DateTimeOffset.MaxValue, cancellationToken);
     }
+
+    /// <summary>
+    /// The stream's state as of <paramref name="at"/>: folded from its events that happened at or
+    /// before that time (in version order, up to the first later one), from a snapshot only when
+    /// the snapshot is that old. Version 0 and no state when the stream had no event by then.
+    /// </summary>
+    public Task<Loaded<TState>> LoadAsOfAsync<TState, TEvent>(
+        StreamType<TState, TEvent> type,
+        string streamId,
+        DateTimeOffset at,
+        CancellationToken cancellationToken = default)
+        where TState : class
+        where TEvent : IDomainEvent =>
+        FoldAsync(type, streamId, snapshot => snapshot.UpdatedAt <= at, long.MaxValue, at, cancellationToken);
 
     /// <summary>
     /// The stream's state at <paramref name="atLeast"/> or later: the remembered one when it is
@@ -155,6 +143,52 @@ public sealed class StreamLoader : IDisposable
 
     /// <summary>Forgets the stream, after a write found the remembered state was not the latest.</summary>
     public void Forget(string streamId) => _recent.Remove(streamId);
+
+    private async Task<Loaded<TState>> FoldAsync<TState, TEvent>(
+        StreamType<TState, TEvent> type,
+        string streamId,
+        Func<Snapshot, bool> usable,
+        long toVersion,
+        DateTimeOffset until,
+        CancellationToken cancellationToken)
+        where TState : class
+        where TEvent : IDomainEvent
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        TState? state = null;
+        long version = 0;
+        var updatedAt = DateTimeOffset.MinValue;
+
+        var snapshot = await _store.ReadSnapshotAsync(streamId, cancellationToken);
+        if (snapshot is not null && snapshot.Schema == type.Schema && usable(snapshot))
+        {
+            state = Json.Deserialize<TState>(snapshot.State);
+            version = snapshot.Version;
+            updatedAt = snapshot.UpdatedAt;
+        }
+
+        if (state is not null && _store.SnapshotIsHead)
+        {
+            // The snapshot is the head: no events follow it, so the tail is not read (one read per load).
+            return new Loaded<TState>(state, version, updatedAt);
+        }
+
+        var tail = await _store.ReadStreamAsync(streamId, version + 1, toVersion, cancellationToken);
+        foreach (var stored in tail)
+        {
+            if (stored.Metadata.OccurredAt > until)
+            {
+                break;
+            }
+
+            state = type.Evolve(state, (TEvent)EventSerializer.Deserialize(stored.Type, stored.Data));
+            version = stored.Version;
+            updatedAt = stored.Metadata.OccurredAt;
+        }
+
+        // A snapshot of another schema is never read (its shape may mean something else now).
+        return new Loaded<TState>(state, version, updatedAt) { StaleSnapshot = snapshot is not null && snapshot.Schema != type.Schema };
+    }
 
     public void Dispose() => _recent.Dispose();
 

@@ -24,15 +24,22 @@ public sealed record StreamType<TState, TEvent>(string Schema, Func<TState?, TEv
 
 public static class StreamTypes
 {
-    public static StreamType<Cart, CartEvent> Cart { get; } = new("Cart.v1", Domain.Carts.Cart.Evolve, cart => 1 + cart.Lines.Count)
+    public static StreamType<Cart, CartEvent> Cart { get; } = new("Cart.v2", Domain.Carts.Cart.Evolve, cart => 1 + cart.Lines.Count)
     {
         MaxEvents = limits => limits.EventsPerCart,
         Ends = e => e is CartCheckedOut or CartAbandoned,
     };
 
-    public static StreamType<Order, OrderEvent> Order { get; } = new("Order.v1", Domain.Orders.Order.Evolve, order => 1 + order.Lines.Count + order.History.Count);
+    public static StreamType<Order, OrderEvent> Order { get; } = new("Order.v2", Domain.Orders.Order.Evolve, order => 1 + order.Lines.Count + order.History.Count);
 }
 
 /// <summary>A stream's state at a version; UpdatedAt is when its last event happened.</summary>
 public sealed record Loaded<TState>(TState? State, long Version, DateTimeOffset UpdatedAt)
-    where TState : class;
+    where TState : class
+{
+    /// <summary>
+    /// The stream's stored snapshot is of another schema (it was ignored): the next write
+    /// replaces it whatever the snapshot interval.
+    /// </summary>
+    public bool StaleSnapshot { get; init; }
+}

@@ -37,10 +37,13 @@ public static class IntegrationEventMapper
         StringComparer.Ordinal);
 
     /// <summary>Whether events stored under this type name are published.</summary>
-    public static bool IsPublic(string storedType) => s_public.Contains(storedType);
+    public static bool IsPublic(string storedType) => s_public.Contains(CurrentName(storedType));
 
     /// <summary>Whether mapping this type needs the order's state (for its customer).</summary>
-    public static bool NeedsOrder(string storedType) => s_needOrder.Contains(storedType);
+    public static bool NeedsOrder(string storedType) => s_needOrder.Contains(CurrentName(storedType));
+
+    // Events stored under an older schema are published like the current ones they upcast to.
+    private static string CurrentName(string storedType) => EventSerializer.CurrentName(storedType) ?? storedType;
 
     /// <exception cref="System.Text.Json.JsonException">The stored data cannot be read as its type.</exception>
     /// <exception cref="InvalidOperationException">The event needs the order's state and none (or another order's) was given.</exception>
@@ -59,7 +62,7 @@ public static class IntegrationEventMapper
                 IntegrationEventTypes.CartCheckedOut,
                 "carts/" + IdIn(stored.StreamId, "cart-"),
                 stored.Metadata.OccurredAt,
-                new CartCheckedOutV1(IdIn(stored.StreamId, "cart-"), e.OrderId, e.OwnerId, Lines(e.Lines), e.Total, e.Currency)),
+                new CartCheckedOutV1(IdIn(stored.StreamId, "cart-"), e.OrderId, e.OwnerId, Lines(e.Lines, e.Currency), Money.ToDecimal(e.TotalMinor, e.Currency), e.Currency)),
             CartAbandoned e => Envelope(
                 stored,
                 IntegrationEventTypes.CartAbandoned,
@@ -71,7 +74,7 @@ public static class IntegrationEventMapper
                 IntegrationEventTypes.OrderPlaced,
                 "orders/" + e.OrderId,
                 e.At,
-                new OrderPlacedV1(e.OrderId, e.CartId, e.CustomerId, Lines(e.Lines), e.Total, e.Currency, e.At)),
+                new OrderPlacedV1(e.OrderId, e.CartId, e.CustomerId, Lines(e.Lines, e.Currency), Money.ToDecimal(e.TotalMinor, e.Currency), e.Currency, e.At)),
             PaymentAuthorized e => OrderEnvelope(
                 stored,
                 IntegrationEventTypes.OrderPaymentAuthorized,
@@ -115,8 +118,9 @@ public static class IntegrationEventMapper
     private static IntegrationEvent Envelope(StoredEvent stored, string type, string subject, DateTimeOffset time, object data) =>
         new(stored.EventId.ToString("D"), type, subject, time, data, stored.StreamId, stored.Metadata.CorrelationId);
 
-    private static List<OrderLineV1> Lines(IEnumerable<CartLine> lines) =>
-        [.. lines.Select(l => new OrderLineV1(l.ProductId, l.Name, l.UnitPrice, l.Quantity, l.LineTotal))];
+    // Published amounts stay decimals of the currency (the v1 contract), converted from the stored minor units.
+    private static List<OrderLineV1> Lines(IEnumerable<CartLine> lines, string currency) =>
+        [.. lines.Select(l => new OrderLineV1(l.ProductId, l.Name, Money.ToDecimal(l.UnitPriceMinor, currency), l.Quantity, Money.ToDecimal(l.LineTotalMinor, currency)))];
 
     private static string IdIn(string streamId, string prefix) =>
         streamId.StartsWith(prefix, StringComparison.Ordinal) && IdRules.IsValid(streamId[prefix.Length..])

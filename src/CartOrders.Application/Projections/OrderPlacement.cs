@@ -21,8 +21,7 @@ public sealed class OrderPlacement(CommandHandler commands) : IFeedHandler
     public async Task HandleAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var checkedOutName = EventSerializer.NameOf<CartCheckedOut>();
-        foreach (var stored in events.Where(e => e.Type == checkedOutName))
+        foreach (var stored in events.Where(e => EventSerializer.Is<CartCheckedOut>(e.Type)))
         {
             var checkout = (CartCheckedOut)EventSerializer.Deserialize(stored.Type, stored.Data);
             var cartId = new CartId(stored.StreamId["cart-".Length..]);

@@ -64,8 +64,7 @@ public sealed partial class Projector(StreamLoader loader, IViewStore views, IRe
             return;
         }
 
-        var removedName = EventSerializer.NameOf<CollaboratorRemoved>();
-        foreach (var removed in events.Where(e => e.Type == removedName))
+        foreach (var removed in events.Where(e => EventSerializer.Is<CollaboratorRemoved>(e.Type)))
         {
             var userId = ((CollaboratorRemoved)EventSerializer.Deserialize(removed.Type, removed.Data)).UserId;
             if (!cart.Collaborators.Contains(userId))

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CartOrders.Domain;
 using CartOrders.Domain.Carts;
 using CartOrders.Domain.Orders;
 
@@ -6,10 +7,11 @@ namespace CartOrders.Application.Projections;
 
 public sealed record LineView(string ProductId, string Name, decimal UnitPrice, int Quantity, decimal LineTotal)
 {
-    public static LineView From(CartLine line)
+    /// <summary>The public line: amounts as decimals of <paramref name="currency"/>, from the stored minor units.</summary>
+    public static LineView From(CartLine line, string currency)
     {
         ArgumentNullException.ThrowIfNull(line);
-        return new(line.ProductId, line.Name, line.UnitPrice, line.Quantity, line.LineTotal);
+        return new(line.ProductId, line.Name, Money.ToDecimal(line.UnitPriceMinor, currency), line.Quantity, Money.ToDecimal(line.LineTotalMinor, currency));
     }
 }
 
@@ -61,9 +63,9 @@ public static class Projection
             cart.OwnerId,
             cart.Collaborators,
             cart.Status switch { CartStatus.Open => "open", CartStatus.CheckedOut => "checkedOut", _ => "abandoned" },
-            [.. cart.Lines.Select(LineView.From)],
+            [.. cart.Lines.Select(l => LineView.From(l, cart.Currency))],
             cart.ItemCount,
-            cart.Total,
+            Money.ToDecimal(cart.TotalMinor, cart.Currency),
             cart.Currency,
             version,
             updatedAt,
@@ -77,8 +79,8 @@ public static class Projection
             order.OrderId,
             order.CartId,
             order.CustomerId,
-            [.. order.Lines.Select(LineView.From)],
-            order.Total,
+            [.. order.Lines.Select(l => LineView.From(l, order.Currency))],
+            Money.ToDecimal(order.TotalMinor, order.Currency),
             order.Currency,
             StatusName(order.Status),
             order.ShippingAddress,

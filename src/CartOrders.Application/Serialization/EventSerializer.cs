@@ -1,13 +1,17 @@
 using System.Collections.Frozen;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CartOrders.Domain;
 
 namespace CartOrders.Application.Serialization;
 
 /// <summary>
 /// Maps domain events to and from their stored form: the explicit type name of
-/// <see cref="EventTypeAttribute"/> and a camelCase JSON payload.
+/// <see cref="EventTypeAttribute"/> and a camelCase JSON payload. This is the one place stored
+/// events are read, so every reader (commands, projections, history, order placement,
+/// integration publishing) sees the current schema: an event stored under an older name is
+/// upcast on read through <see cref="EventUpcasters"/>, and the stored bytes stay as they are.
 /// </summary>
 public static class EventSerializer
 {
@@ -25,6 +29,7 @@ public static class EventSerializer
         s_byType = types.ToFrozenDictionary(t => t.Type, t => t.Name);
     }
 
+    /// <summary>The names events are written under today.</summary>
     public static IReadOnlyCollection<string> TypeNames => s_byName.Keys;
 
     public static string NameOf<TEvent>()
@@ -36,14 +41,86 @@ public static class EventSerializer
         return s_byType[@event.GetType()];
     }
 
+    /// <summary>
+    /// The current name an event stored under <paramref name="storedType"/> is read as (itself when
+    /// current), or null when this release can read no event of that name.
+    /// </summary>
+    public static string? CurrentName(string storedType)
+    {
+        ArgumentNullException.ThrowIfNull(storedType);
+        if (s_byName.ContainsKey(storedType))
+        {
+            return storedType;
+        }
+
+        var target = EventUpcasters.Chain.Target(storedType);
+        return s_byName.ContainsKey(target) ? target : null;
+    }
+
+    /// <summary>Whether an event stored under <paramref name="storedType"/> is read as a <typeparamref name="TEvent"/>.</summary>
+    public static bool Is<TEvent>(string storedType)
+        where TEvent : IDomainEvent => CurrentName(storedType) == NameOf<TEvent>();
+
     public static byte[] Serialize(IDomainEvent @event)
     {
         ArgumentNullException.ThrowIfNull(@event);
         return JsonSerializer.SerializeToUtf8Bytes(@event, @event.GetType(), Json.Options);
     }
 
-    public static IDomainEvent Deserialize(string type, ReadOnlyMemory<byte> data) =>
-        s_byName.TryGetValue(type, out var clr)
-            ? (IDomainEvent)(JsonSerializer.Deserialize(data.Span, clr, Json.Options) ?? throw new JsonException($"null {type}"))
-            : throw new JsonException($"Unknown event type '{type}'.");
+    /// <exception cref="JsonException">
+    /// The type is unknown (neither current nor upcast to a current one), or the data does not
+    /// read as it; the message says which. The feed parks such an event with that reason.
+    /// </exception>
+    public static IDomainEvent Deserialize(string type, ReadOnlyMemory<byte> data)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        if (s_byName.TryGetValue(type, out var clr))
+        {
+            return Read(type, clr, data);
+        }
+
+        var (current, upcast) = Upcast(type, data);
+        return (IDomainEvent)(upcast.Deserialize(s_byName[current], Json.Options) ?? throw new JsonException($"null {current}"));
+    }
+
+    /// <summary>
+    /// The event as the current schema has it: its current type name and JSON. An event already
+    /// current is returned as stored.
+    /// </summary>
+    /// <exception cref="JsonException">As for <see cref="Deserialize"/>.</exception>
+    public static (string Type, ReadOnlyMemory<byte> Data) ToCurrent(string type, ReadOnlyMemory<byte> data)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        if (s_byName.ContainsKey(type))
+        {
+            return (type, data);
+        }
+
+        var (current, upcast) = Upcast(type, data);
+        return (current, JsonSerializer.SerializeToUtf8Bytes(upcast, Json.Options));
+    }
+
+    private static IDomainEvent Read(string type, Type clr, ReadOnlyMemory<byte> data) =>
+        (IDomainEvent)(JsonSerializer.Deserialize(data.Span, clr, Json.Options) ?? throw new JsonException($"null {type}"));
+
+    private static (string Type, JsonObject Data) Upcast(string type, ReadOnlyMemory<byte> data)
+    {
+        if (EventUpcasters.Chain.From(type) is null)
+        {
+            throw new JsonException($"Unknown event type '{type}': no event or upcaster of that name in this release.");
+        }
+
+        try
+        {
+            var stored = JsonNode.Parse(data.Span) as JsonObject ?? throw new JsonException($"The stored {type} is not a JSON object.");
+            var (current, upcast) = EventUpcasters.Chain.Apply(type, stored);
+            return s_byName.ContainsKey(current)
+                ? (current, upcast)
+                : throw new JsonException($"Event type '{type}' upcasts to '{current}', which this release does not know.");
+        }
+        catch (InvalidDataException error)
+        {
+            throw new JsonException($"The stored {type} cannot be upcast: {error.Message}", error);
+        }
+    }
 }

@@ -23,7 +23,7 @@ public sealed record Cart(
     public const int MaxQuantity = 99;
     public const int DefaultMaxCollaborators = 20;
 
-    public decimal Total => Lines.Sum(l => l.LineTotal);
+    public long TotalMinor => Lines.Sum(l => l.LineTotalMinor);
 
     public int ItemCount => Lines.Sum(l => l.Quantity);
 
@@ -36,9 +36,11 @@ public sealed record Cart(
         (null, CartCreated e) => new Cart(e.CartId, e.OwnerId, e.Currency, [], [], CartStatus.Open, null),
         (null, _) => throw new InvalidDataException($"{@event.GetType().Name} before CartCreated."),
         (_, CartCreated) => throw new InvalidDataException("CartCreated on an existing cart."),
+        (var s, ItemAdded e) when e.Currency != s.Currency =>
+            throw new InvalidDataException($"An item priced in {e.Currency} in a cart of {s.Currency}."),
         (var s, ItemAdded e) => s.Line(e.ProductId) is { } line
             ? s with { Lines = s.Lines.Replace(line, line with { Quantity = line.Quantity + e.Quantity }) }
-            : s with { Lines = s.Lines.Add(new CartLine(e.ProductId, e.Name, e.UnitPrice, e.Quantity)) },
+            : s with { Lines = s.Lines.Add(new CartLine(e.ProductId, e.Name, e.UnitPriceMinor, e.Quantity)) },
         (var s, ItemQuantityChanged e) => s with
         {
             Lines = s.Lines.Select(l => l.ProductId == e.ProductId ? l with { Quantity = e.Quantity } : l).ToImmutableList(),

@@ -66,11 +66,11 @@ public static class CartDecider
         if (state.Line(product.ProductId.Value) is { } line)
         {
             RequireQuantity(line.Quantity + c.Quantity, min: 1);
-            return [new ItemAdded(product.ProductId.Value, line.Name, line.UnitPrice, c.Quantity)];
+            return [new ItemAdded(product.ProductId.Value, line.Name, line.UnitPriceMinor, state.Currency, c.Quantity)];
         }
 
         RequireRoomForLine(state);
-        return [new ItemAdded(product.ProductId.Value, product.Name, product.UnitPrice, c.Quantity)];
+        return [new ItemAdded(product.ProductId.Value, product.Name, Money.ToMinor(product.UnitPrice, product.Currency), product.Currency, c.Quantity)];
     }
 
     private static CartEvent[] SetQuantity(Cart state, SetItemQuantity c, ProductCatalog catalog)
@@ -86,7 +86,7 @@ public static class CartDecider
 
             var product = RequireProduct(c.ProductId, catalog);
             RequireRoomForLine(state);
-            return [new ItemAdded(product.ProductId.Value, product.Name, product.UnitPrice, c.Quantity)];
+            return [new ItemAdded(product.ProductId.Value, product.Name, Money.ToMinor(product.UnitPrice, product.Currency), product.Currency, c.Quantity)];
         }
 
         return c.Quantity switch
@@ -125,10 +125,10 @@ public static class CartDecider
 
         var lines = state.Lines
             .Select(l => RequireProduct(new ProductId(l.ProductId), catalog) is var p
-                ? l with { Name = p.Name, UnitPrice = p.UnitPrice }
+                ? l with { Name = p.Name, UnitPriceMinor = Money.ToMinor(p.UnitPrice, p.Currency) }
                 : l)
             .ToList();
-        return [new CartCheckedOut(c.OrderId.Value, state.OwnerId, c.ShippingAddress, lines, lines.Sum(l => l.LineTotal), catalog.Currency)];
+        return [new CartCheckedOut(c.OrderId.Value, state.OwnerId, c.ShippingAddress, lines, lines.Sum(l => l.LineTotalMinor), catalog.Currency)];
     }
 
     private static bool RequireOwner(Cart state, CartCommand c) =>

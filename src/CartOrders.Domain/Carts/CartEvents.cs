@@ -1,8 +1,9 @@
 namespace CartOrders.Domain.Carts;
 
-public sealed record CartLine(string ProductId, string Name, decimal UnitPrice, int Quantity)
+/// <summary>A line as events store it: the unit price in minor units of the event's (the cart's) currency.</summary>
+public sealed record CartLine(string ProductId, string Name, long UnitPriceMinor, int Quantity)
 {
-    public decimal LineTotal => UnitPrice * Quantity;
+    public long LineTotalMinor => UnitPriceMinor * Quantity;
 }
 
 public sealed record ShippingAddress(string Name, string Line1, string City, string PostalCode, string Country);
@@ -13,9 +14,12 @@ public abstract record CartEvent : IDomainEvent;
 [EventType("CartCreated.v1")]
 public sealed record CartCreated(string CartId, string OwnerId, string Currency) : CartEvent;
 
-/// <summary>Quantity is the amount added; an existing line grows by it. Name and price as the catalog had them.</summary>
-[EventType("ItemAdded.v1")]
-public sealed record ItemAdded(string ProductId, string Name, decimal UnitPrice, int Quantity) : CartEvent;
+/// <summary>
+/// Quantity is the amount added; an existing line grows by it. Name and price as the catalog had
+/// them, the price in minor units of <paramref name="Currency"/> (always the cart's).
+/// </summary>
+[EventType("ItemAdded.v2")]
+public sealed record ItemAdded(string ProductId, string Name, long UnitPriceMinor, string Currency, int Quantity) : CartEvent;
 
 /// <summary>Quantity is the line's new quantity (1-99).</summary>
 [EventType("ItemQuantityChanged.v1")]
@@ -30,14 +34,17 @@ public sealed record CollaboratorAdded(string UserId) : CartEvent;
 [EventType("CollaboratorRemoved.v1")]
 public sealed record CollaboratorRemoved(string UserId) : CartEvent;
 
-/// <summary>The lines are repriced from the catalog at checkout; the order is placed from them.</summary>
-[EventType("CartCheckedOut.v1")]
+/// <summary>
+/// The lines are repriced from the catalog at checkout; the order is placed from them. Prices and
+/// the total are in minor units of <paramref name="Currency"/>.
+/// </summary>
+[EventType("CartCheckedOut.v2")]
 public sealed record CartCheckedOut(
     string OrderId,
     string OwnerId,
     ShippingAddress ShippingAddress,
     IReadOnlyList<CartLine> Lines,
-    decimal Total,
+    long TotalMinor,
     string Currency) : CartEvent;
 
 /// <summary>

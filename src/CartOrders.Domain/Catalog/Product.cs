@@ -21,6 +21,12 @@ public sealed class ProductCatalog
         }
 
         Currency = currencies[0];
+        foreach (var product in Products)
+        {
+            // Events store prices in minor units: a price must be a whole number of them.
+            _ = Money.ToMinor(product.UnitPrice, product.Currency);
+        }
+
         _byId = Products.ToFrozenDictionary(p => p.ProductId.Value, StringComparer.Ordinal);
     }
 

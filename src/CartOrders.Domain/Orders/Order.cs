@@ -20,7 +20,7 @@ public sealed record Order(
     string CartId,
     string CustomerId,
     ImmutableList<CartLine> Lines,
-    decimal Total,
+    long TotalMinor,
     string Currency,
     ShippingAddress ShippingAddress,
     OrderStatus Status,
@@ -33,7 +33,7 @@ public sealed record Order(
     public static Order? Evolve(Order? state, OrderEvent @event) => (state, @event) switch
     {
         (null, OrderPlaced e) => new Order(
-            e.OrderId, e.CartId, e.CustomerId, [.. e.Lines], e.Total, e.Currency, e.ShippingAddress,
+            e.OrderId, e.CartId, e.CustomerId, [.. e.Lines], e.TotalMinor, e.Currency, e.ShippingAddress,
             OrderStatus.Placed, [new StatusChange(OrderStatus.Placed, e.At)], null, null, null, null),
         (null, _) => throw new InvalidDataException($"{@event.GetType().Name} before OrderPlaced."),
         (_, OrderPlaced) => throw new InvalidDataException("OrderPlaced on an existing order."),

@@ -13,7 +13,7 @@ public static class OrderDecider
         {
             var c = place.Checkout;
             return state is null
-                ? [new OrderPlaced(c.OrderId, place.CartId.Value, c.OwnerId, c.Lines, c.Total, c.Currency, c.ShippingAddress, place.At)]
+                ? [new OrderPlaced(c.OrderId, place.CartId.Value, c.OwnerId, c.Lines, c.TotalMinor, c.Currency, c.ShippingAddress, place.At)]
                 : throw new DomainException(DomainError.OrderAlreadyPlaced);
         }
 

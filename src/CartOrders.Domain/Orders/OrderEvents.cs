@@ -5,13 +5,14 @@ namespace CartOrders.Domain.Orders;
 /// <summary>Events of an order stream (<c>order-{orderId}</c>); each carries the business time it happened.</summary>
 public abstract record OrderEvent(DateTimeOffset At) : IDomainEvent;
 
-[EventType("OrderPlaced.v1")]
+/// <summary>Prices and the total in minor units of <paramref name="Currency"/>.</summary>
+[EventType("OrderPlaced.v2")]
 public sealed record OrderPlaced(
     string OrderId,
     string CartId,
     string CustomerId,
     IReadOnlyList<CartLine> Lines,
-    decimal Total,
+    long TotalMinor,
     string Currency,
     ShippingAddress ShippingAddress,
     DateTimeOffset At) : OrderEvent(At);
