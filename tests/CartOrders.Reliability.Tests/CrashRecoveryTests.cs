@@ -281,8 +281,8 @@ public sealed class CrashRecoveryTests
                 var expected = command.Kind switch
                 {
                     "create" => ["CartCreated.v1"],
-                    "checkout" => ["CartCheckedOut.v1"],
-                    _ => new[] { "ItemAdded.v1", "ItemQuantityChanged.v1" },
+                    "checkout" => ["CartCheckedOut.v2"],
+                    _ => new[] { "ItemAdded.v2", "ItemQuantityChanged.v1" },
                 };
                 Assert.Contains(type, expected);
                 if (command.Kind != "checkout")

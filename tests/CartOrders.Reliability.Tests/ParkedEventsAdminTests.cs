@@ -47,7 +47,7 @@ public sealed class ParkedEventsAdminTests
         Assert.Equal("integration-publisher", entry.GetProperty("subscription").GetString());
         Assert.Equal("cart-" + bad, entry.GetProperty("streamId").GetString());
         Assert.Equal(3, entry.GetProperty("version").GetInt64());
-        Assert.Equal("CartCheckedOut.v1", entry.GetProperty("type").GetString());
+        Assert.Equal("CartCheckedOut.v2", entry.GetProperty("type").GetString());
         Assert.Contains("the broker refuses", entry.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.True(entry.GetProperty("parkedAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5));
         Assert.Empty(broker.Published("cart-" + bad));

@@ -52,7 +52,7 @@ public sealed class AbandonmentTests : IAsyncLifetime
         using var checkout = await alice.PostAsync($"/api/carts/{idle}/checkout", new { shippingAddress = Addresses.Valid });
         await checkout.AssertProblemAsync(HttpStatusCode.Conflict, "cart-abandoned");
         var history = await alice.HistoryAsync(idle);
-        Assert.Equal(["CartCreated.v1", "ItemAdded.v1", "CartAbandoned.v1"], history.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal(["CartCreated.v1", "ItemAdded.v2", "CartAbandoned.v1"], history.Select(e => e.GetProperty("type").GetString()));
         await Eventually.TrueAsync(async () =>
         {
             using var list = await alice.GetAsync("/api/carts");
