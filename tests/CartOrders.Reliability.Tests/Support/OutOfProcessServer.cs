@@ -12,7 +12,9 @@ namespace CartOrders.Reliability.Tests.Support;
 /// <summary>
 /// The real server as a separate process (the bench's launcher), restartable on the same data
 /// folder: JSON logs at Information, so the integration events it logs (no broker) can be read
-/// from its stdout, which is kept across restarts.
+/// from its stdout, which is kept across restarts. On the Cosmos store it runs against a local
+/// Cosmos server process of its own, its journal in the same folder, started, killed and restarted
+/// with it.
 /// </summary>
 internal sealed class OutOfProcessServer : IDisposable
 {
@@ -26,12 +28,25 @@ internal sealed class OutOfProcessServer : IDisposable
     };
 
     private readonly string _logLevel;
+    private readonly LocalCosmosProcess? _cosmos;
     private ServerProcess? _process;
 
     /// <param name="settings">more configuration as environment variables, over the defaults</param>
     /// <param name="logLevel">the default log level (the shipped appsettings.json has Information)</param>
-    public OutOfProcessServer(IReadOnlyDictionary<string, string>? settings = null, string logLevel = "Information")
+    /// <param name="store">the store: <c>Sqlite</c> (the default) or <c>Cosmos</c> (a local Cosmos server process, durable journal)</param>
+    public OutOfProcessServer(IReadOnlyDictionary<string, string>? settings = null, string logLevel = "Information", string store = "Sqlite")
     {
+        if (store == "Cosmos")
+        {
+            _cosmos = new LocalCosmosProcess(Path.Combine(_folder.Path, "cosmos"));
+            _settings["Store__Provider"] = "Cosmos";
+            _settings["Cosmos__FeedPollInterval"] = "00:00:00.050";
+        }
+        else if (store != "Sqlite")
+        {
+            throw new ArgumentOutOfRangeException(nameof(store), store, "Sqlite or Cosmos");
+        }
+
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
         {
             _settings[name] = value;
@@ -54,6 +69,9 @@ internal sealed class OutOfProcessServer : IDisposable
 
     public int Starts { get; private set; }
 
+    /// <summary>Starts of the local Cosmos server process (0 on SQLite).</summary>
+    public int CosmosStarts => _cosmos?.Starts ?? 0;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (_process is { HasExited: false })
@@ -62,6 +80,13 @@ internal sealed class OutOfProcessServer : IDisposable
         }
 
         _process?.Dispose();
+        if (_cosmos is not null)
+        {
+            // Each run of the local Cosmos server listens on a port of its own.
+            await _cosmos.StartAsync(cancellationToken);
+            _settings["Cosmos__ConnectionString"] = _cosmos.ConnectionString;
+        }
+
         _process = await ServerProcess.StartAsync(ServerDll, cancellationToken, new ServerLaunch
         {
             DataFolder = _folder.Path,
@@ -72,8 +97,15 @@ internal sealed class OutOfProcessServer : IDisposable
         Starts++;
     }
 
-    /// <summary>SIGKILL, and waits until the process is gone.</summary>
-    public void Kill() => Process.Kill();
+    /// <summary>
+    /// SIGKILL, and waits until the process is gone; on the Cosmos store then the local Cosmos server
+    /// too (after the server, so that no answer is given once the store is gone).
+    /// </summary>
+    public void Kill()
+    {
+        Process.Kill();
+        _cosmos?.Kill();
+    }
 
     /// <summary>The integration events the server logged (publishing off): type, id and subject of each, in order.</summary>
     public IReadOnlyList<(string Type, string Id, string Subject)> LoggedIntegrationEvents()
@@ -121,6 +153,7 @@ internal sealed class OutOfProcessServer : IDisposable
     public void Dispose()
     {
         _process?.Dispose();
+        _cosmos?.Dispose();
         _folder.Dispose();
     }
 }
