@@ -70,14 +70,18 @@ internal sealed class CosmosEventStore(CosmosDatabase database, CosmosRequests r
             r => new RequestOutcome(r.StatusCode, r.RequestCharge, r.RetryAfter));
         if (response.IsSuccessStatusCode)
         {
-            var tipIndex = plan.Operations.Select((o, i) => (o, i)).FirstOrDefault(x => x.o is CreateTip or ReplaceTip, (null!, -1)).Item2;
-            if (tipIndex >= 0 && response[tipIndex].ETag is { Length: > 0 } etag)
+            // The batch answers each operation with its ETag: the tip's is the one the next append needs.
+            var tipIndex = plan.Operations.Select((o, i) => o is CreateTip or ReplaceTip ? i : -1).FirstOrDefault(i => i >= 0, -1);
+            if (tipIndex >= 0)
             {
-                Know(request.StreamId, new CurrentTip(plan.NextVersion, etag));
-            }
-            else if (tipIndex >= 0)
-            {
-                _knownTips.Remove(request.StreamId);
+                if (response[tipIndex].ETag is { Length: > 0 } etag)
+                {
+                    Know(request.StreamId, new CurrentTip(plan.NextVersion, etag));
+                }
+                else
+                {
+                    _knownTips.Remove(request.StreamId);
+                }
             }
 
             return new AppendResult(plan.NextVersion);
