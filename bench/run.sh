@@ -5,13 +5,15 @@
 #   bench/run.sh store --quick   one part, small sizes, 3 s per load
 #   bench/run.sh soak            the soak: 10 min of mixed load (--minutes M), docs/reliability.md
 #   bench/run.sh cosmos          round trips and bytes per command on the Cosmos store (docs/cosmos.md)
+#   bench/run.sh cpu --baseline REV   server CPU per command, this tree against commit REV (or a built DLL)
+#   bench/run.sh calibrate       only the machine's calibration (disk sync rate, CPU score)
 # The table is also written to bench/results/latest.md (the soak's to soak.md, cosmos's to cosmos.md); a full run
 # (all, no --quick) also puts it into docs/performance.md between its bench:results markers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 args=("$@")
@@ -30,6 +32,19 @@ if [ ! -x "$pg_bin/initdb" ] && [[ " ${args[*]} " =~ " "(all|store)" " ]]; then
   $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null \
     || echo "    could not install postgresql-15; the table will say Marten was not measured"
 fi
+
+# --baseline REV: the server of another commit, built in a temp worktree that goes with the run.
+for i in "${!args[@]}"; do
+  if [ "${args[$i]}" = "--baseline" ] && [ -n "${args[$((i + 1))]:-}" ] && [[ "${args[$((i + 1))]}" != *.dll ]]; then
+    rev="${args[$((i + 1))]}"
+    base_tree="$(mktemp -d -t cartorders-bench-baseline-XXXXXX)"
+    trap 'git worktree remove --force "$base_tree" 2>/dev/null; rm -rf "$base_tree"' EXIT
+    echo "==> building the baseline server at $rev in $base_tree"
+    git worktree add --detach --quiet "$base_tree" "$rev"
+    dotnet build "$base_tree/src/CartOrders.Server/CartOrders.Server.csproj" -c Release -nologo -v quiet -p:SkipWebBuild=true
+    args[$((i + 1))]="$base_tree/src/CartOrders.Server/bin/Release/net10.0/CartOrders.Server.dll"
+  fi
+done
 
 echo "==> building (Release)"
 # The bench drives the server's API; the web client it also serves is not needed here.

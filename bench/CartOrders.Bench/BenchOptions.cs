@@ -12,11 +12,14 @@ internal sealed record BenchOptions(
     string RepositoryRoot,
     string ServerDll)
 {
+    /// <summary>The built server of the code before a change, for the <c>cpu</c> part's side-by-side (<c>--baseline DLL</c>).</summary>
+    public string? BaselineDll { get; init; }
+
     /// <summary>How long the soak runs (<c>--minutes</c>, default 10, at most 24 hours).</summary>
     public TimeSpan Soak { get; init; } = TimeSpan.FromMinutes(10);
 
     public const string Usage = """
-        usage: CartOrders.Bench <store|rebuild|http|push|memory|all|soak|cosmos> [--duration S] [--minutes M] [--quick] [--no-peer] [--out FILE] [--server DLL]
+        usage: CartOrders.Bench <store|rebuild|http|push|memory|all|soak|cosmos|calibrate|cpu> [--duration S] [--minutes M] [--quick] [--no-peer] [--out FILE] [--server DLL] [--baseline DLL]
           store    appends: embedded store against Marten on a PostgreSQL 15 the bench starts
           rebuild  projection rebuild from 1,000,000 events; loading a 10,000-event cart
           http     add-item commands through the local server over HTTP
@@ -28,15 +31,21 @@ internal sealed record BenchOptions(
           soak     the server under a steady mixed load (commands, reads, SignalR subscribers)
                    for --minutes M (default 10): every 30 s requests, errors, p50/p99, working
                    set and open handles; fails on > 20% memory or > 10% handle growth
+          cpu      server CPU per add-item command at 1,000 commands/s, this build against
+                   --baseline DLL (another build, e.g. of the commit before a change) in three
+                   alternating rounds; the ratio is the target (not part of all)
+          calibrate  only the calibration every run starts with: the temp disk's sync rate
+                   and a single-core CPU score
           --duration S  seconds per measured load (default 15)
           --minutes M   how long the soak runs (default 10)
           --quick       small sizes and 3 s loads, for trying the bench out
           --no-peer     skip Marten (a quick look at the embedded store alone)
           --out FILE    also write the markdown table to FILE
           --server DLL  the built CartOrders.Server.dll (default: the Release build in this repository)
+          --baseline DLL  the server build the cpu part compares against
         """;
 
-    public static readonly string[] Parts = ["store", "rebuild", "http", "push", "memory", "all", "soak", "cosmos"];
+    public static readonly string[] Parts = ["store", "rebuild", "http", "push", "memory", "all", "soak", "cosmos", "calibrate", "cpu"];
 
     /// <summary>How many events the rebuild writes and then projects.</summary>
     public int RebuildCarts => Quick ? 1_000 : 10_000;
@@ -55,6 +64,7 @@ internal sealed record BenchOptions(
         var noPeer = false;
         string? output = null;
         string? server = null;
+        string? baseline = null;
         var soak = TimeSpan.FromMinutes(10);
         for (var i = 1; i < args.Length; i++)
         {
@@ -78,6 +88,9 @@ internal sealed record BenchOptions(
                 case "--server" when i + 1 < args.Length:
                     server = args[++i];
                     break;
+                case "--baseline" when i + 1 < args.Length:
+                    baseline = Path.GetFullPath(args[++i]);
+                    break;
                 default:
                     return null;
             }
@@ -90,7 +103,7 @@ internal sealed record BenchOptions(
 
         var root = FindRepositoryRoot();
         server ??= Path.Combine(root, "src", "CartOrders.Server", "bin", "Release", "net10.0", "CartOrders.Server.dll");
-        return new BenchOptions(args[0], duration, quick, noPeer, output, root, Path.GetFullPath(server)) { Soak = soak };
+        return new BenchOptions(args[0], duration, quick, noPeer, output, root, Path.GetFullPath(server)) { Soak = soak, BaselineDll = baseline };
     }
 
     private static string FindRepositoryRoot()

@@ -30,7 +30,9 @@ Console.WriteLine(options.Part == "soak"
     ? $"CartOrders bench: soak, {options.Soak.TotalMinutes:0.#} min"
     : $"CartOrders bench: {options.Part}, {options.Duration.TotalSeconds:0} s per load{(options.Quick ? ", quick sizes" : string.Empty)}");
 Console.WriteLine($"machine: {machine.Describe()}");
-var report = new Report();
+var calibration = Calibration.Measure(TimeSpan.FromSeconds(options.Quick ? 1 : 3));
+Console.WriteLine($"calibration: {calibration.Describe()}");
+var report = new Report { Calibration = calibration };
 var clock = Stopwatch.StartNew();
 var parts = new (string Name, Func<BenchOptions, Report, CancellationToken, Task> Run)[]
 {
@@ -41,9 +43,10 @@ var parts = new (string Name, Func<BenchOptions, Report, CancellationToken, Task
     ("memory", MemoryBench.RunAsync),
     ("soak", SoakBench.RunAsync),
     ("cosmos", CosmosBench.RunAsync),
+    ("cpu", CpuBench.RunAsync),
 };
 var failed = false;
-foreach (var (name, run) in parts.Where(p => (options.Part is "all" && p.Name is not ("soak" or "cosmos")) || options.Part == p.Name))
+foreach (var (name, run) in parts.Where(p => (options.Part is "all" && p.Name is not ("soak" or "cosmos" or "cpu")) || options.Part == p.Name))
 {
     if (stop.IsCancellationRequested)
     {

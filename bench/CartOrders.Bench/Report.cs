@@ -15,6 +15,9 @@ internal sealed class Report
     /// <summary>Which server build the server parts ran against, when they ran.</summary>
     public string? ServerBuild { get; set; }
 
+    /// <summary>The machine's disk sync rate and CPU score, measured at the start of the run.</summary>
+    public required Calibration Calibration { get; init; }
+
     public void Add(ResultRow row)
     {
         _rows.Add(row);
@@ -33,6 +36,8 @@ internal sealed class Report
         md.AppendLine(CultureInfo.InvariantCulture, $"Run of {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, commit `{machine.Commit}`, took {elapsed.TotalMinutes:0.0} min.");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine.Describe()}.");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Calibration: {Calibration.Describe()}.");
         md.AppendLine();
         if (ServerBuild is not null)
         {
