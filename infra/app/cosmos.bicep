@@ -111,6 +111,7 @@ resource views 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@20
           { path: '/members/*' }
           { path: '/customerId/?' }
           { path: '/updatedAt/?' }
+          { path: '/createdAt/?' }
         ]
         excludedPaths: [
           { path: '/*' }

@@ -21,11 +21,11 @@ internal static class ContainerDefinitions
         IndexingPolicy = Policy("/kind/?", "/streamId/?", "/version/?"),
     };
 
-    /// <summary>Views: lists filter on kind and members and sort by updatedAt.</summary>
+    /// <summary>Views: lists filter on kind and members and sort by createdAt (a member's list) or updatedAt (a status list).</summary>
     public static ContainerProperties Views(string name) => new(name, ViewsPartitionKey)
     {
         PartitionKeyDefinitionVersion = PartitionKeyDefinitionVersion.V2,
-        IndexingPolicy = Policy("/kind/?", "/members/[]/?", "/updatedAt/?"),
+        IndexingPolicy = Policy("/kind/?", "/members/[]/?", "/updatedAt/?", "/createdAt/?"),
     };
 
     /// <summary>

@@ -60,4 +60,14 @@ public sealed class CosmosStoreOptions
 
     /// <summary>How often a waiting feed consumer peeks at the change feed.</summary>
     public TimeSpan FeedPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Feed subscriptions taken out of service: their checkpoints, parked events and parked-stream
+    /// lists are deleted by the retention sweep (<see cref="CosmosRetention"/>), so they do not pile
+    /// up in the leases container. A name still in service must never be listed here.
+    /// </summary>
+    public IList<string> RetiredSubscriptions { get; } = [];
+
+    /// <summary>How often the retention sweep runs (only when there are retired subscriptions).</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromHours(1);
 }

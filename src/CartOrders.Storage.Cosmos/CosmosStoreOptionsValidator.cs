@@ -77,6 +77,16 @@ public sealed class CosmosStoreOptionsValidator : IValidateOptions<CosmosStoreOp
             yield return "Cosmos:RequestTimeout must be positive.";
         }
 
+        if (options.SweepInterval < TimeSpan.FromSeconds(1))
+        {
+            yield return "Cosmos:SweepInterval must be at least 1 second.";
+        }
+
+        foreach (var retired in options.RetiredSubscriptions.Where(r => !IsResourceName(r) || r.Length > 200))
+        {
+            yield return $"Cosmos:RetiredSubscriptions '{retired}' must be 1-200 characters without '/', '\\', '?' or '#' (a subscription name).";
+        }
+
         if (options.FeedPollInterval <= TimeSpan.Zero)
         {
             yield return "Cosmos:FeedPollInterval must be positive.";

@@ -12,7 +12,7 @@ public static class CosmosStoreServices
     /// <summary>
     /// Every storage port on Azure Cosmos DB for NoSQL (section <c>Cosmos</c>: ConnectionString or
     /// AccountEndpoint, DatabaseName, CreateIfNotExists, EventsContainer, ViewsContainer,
-    /// LeasesContainer, IdempotencyTtl, Emulator, ...). The options are validated when the host
+    /// LeasesContainer, IdempotencyTtl, RetiredSubscriptions, SweepInterval, Emulator, ...). The options are validated when the host
     /// starts, and the database and containers are created (or checked) before it serves.
     /// </summary>
     public static IServiceCollection AddCosmosStore(this IServiceCollection services, IConfiguration configuration)
@@ -29,6 +29,9 @@ public static class CosmosStoreServices
         services.AddSingleton<IViewStore, CosmosViewStore>();
         services.AddSingleton<IParkedEventStore, CosmosParkedEventStore>();
         services.AddHostedService<CosmosStoreInitializer>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<CosmosRetention>();
+        services.AddHostedService(provider => provider.GetRequiredService<CosmosRetention>());
         return services;
     }
 }

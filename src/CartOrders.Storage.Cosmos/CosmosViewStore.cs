@@ -23,8 +23,8 @@ internal sealed class CosmosViewStore(CosmosDatabase database, CosmosRequests re
     public async Task<bool> UpsertAsync(ViewDocument document, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(document);
-        var item = ViewItem.From(document);
-        var partition = new PartitionKey(item.Pk);
+        var written = ViewItem.From(document);
+        var partition = new PartitionKey(written.Pk);
         for (var attempt = 1; attempt <= MaxWriteAttempts; attempt++)
         {
             var current = await ReadAsync(document.Kind, document.Id, cancellationToken);
@@ -32,6 +32,9 @@ internal sealed class CosmosViewStore(CosmosDatabase database, CosmosRequests re
             {
                 return false;
             }
+
+            // A view keeps its first write's time (its place in the lists) through every replace.
+            var item = current is { Item: var before } ? written with { CreatedAt = before.CreatedAt ?? before.UpdatedAt } : written;
 
             using var content = new MemoryStream(CosmosJson.Serialize(item));
             using var response = current is { } existing
@@ -64,19 +67,25 @@ internal sealed class CosmosViewStore(CosmosDatabase database, CosmosRequests re
     /// One page through the SDK's own continuation (FeedIterator with a continuation token and
     /// MaxItemCount), never OFFSET: the service resumes the ORDER BY where the token says, so a page
     /// costs the same however deep it is. A page may hold fewer items than asked (the service cuts
-    /// pages by its own budget too); it is empty only when the list ends.
+    /// pages by its own budget too); it is empty only when the list ends. Newest first by createdAt,
+    /// which no write changes (ties in resource id order, which a replace keeps too), so a view listed
+    /// for the whole pass is on exactly one page while other views are written.
     /// </summary>
     public async Task<Page<ViewDocument>> ListForMemberAsync(string kind, string userId, PageRequest page, CancellationToken cancellationToken = default)
     {
         await database.ReadyAsync(cancellationToken);
-        var query = new QueryDefinition("SELECT * FROM c WHERE ARRAY_CONTAINS(c.members, @user) AND c.kind = @kind ORDER BY c.updatedAt DESC")
+        var query = new QueryDefinition("SELECT * FROM c WHERE ARRAY_CONTAINS(c.members, @user) AND c.kind = @kind ORDER BY c.createdAt DESC")
             .WithParameter("@user", userId)
             .WithParameter("@kind", kind);
         return await CosmosPaging.ReadPageAsync<ViewItem, ViewDocument>(
             database.Views, query, page, v => v.ToDocument(), requests, "list-views", cancellationToken);
     }
 
-    /// <summary>Oldest first, through the SDK's continuation (never OFFSET).</summary>
+    /// <summary>
+    /// Oldest first, through the SDK's continuation (never OFFSET). Stable for a list of one status:
+    /// every order event changes the order's status, so an order stays in one status list exactly as
+    /// long as its updatedAt stays the same.
+    /// </summary>
     public async Task<Page<ViewDocument>> ListByStatusAsync(string kind, string status, DateTimeOffset before, PageRequest page, CancellationToken cancellationToken = default)
     {
         await database.ReadyAsync(cancellationToken);

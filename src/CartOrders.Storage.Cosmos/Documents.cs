@@ -149,6 +149,13 @@ internal sealed record ViewItem
 
     public required DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>
+    /// When the view was first written; every later write keeps it. Lists sort on it, so a view does
+    /// not move in a list while a client pages. Absent on views written before it existed: their next
+    /// write sets it to their last update.
+    /// </summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+
     public static string IdOf(string kind, string viewId) => kind + "-" + viewId;
 
     public static ViewItem From(ViewDocument document) => new()
@@ -161,6 +168,7 @@ internal sealed record ViewItem
         Members = [.. document.Members.Distinct(StringComparer.Ordinal)],
         Json = CosmosJson.Embed(document.Json, $"{document.Kind} view {document.Id}"),
         UpdatedAt = document.UpdatedAt,
+        CreatedAt = document.UpdatedAt,
     };
 
     public ViewDocument ToDocument() => new(Kind, ViewId, Version, Members, CosmosJson.Extract(Json), UpdatedAt);

@@ -46,6 +46,7 @@ internal static class Schema
             version INTEGER NOT NULL,
             json BLOB NOT NULL,
             updated_at INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
             PRIMARY KEY (kind, id)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS views_by_age ON views (kind, updated_at);
@@ -70,5 +71,18 @@ internal static class Schema
             parked_at INTEGER NOT NULL,
             PRIMARY KEY (subscription, stream_id, version)
         ) WITHOUT ROWID;
+        """;
+
+    /// <summary>
+    /// Brings a file made before views had <c>created_at</c> up to date: the column is added and
+    /// filled with each view's last update, which from then on stays its list position.
+    /// </summary>
+    public const string ViewsCreatedAtMissing = "SELECT COUNT(*) = 0 FROM pragma_table_info('views') WHERE name = 'created_at'";
+
+    public const string AddViewsCreatedAt = """
+        BEGIN IMMEDIATE;
+        ALTER TABLE views ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
+        UPDATE views SET created_at = updated_at;
+        COMMIT;
         """;
 }

@@ -43,6 +43,12 @@ public sealed class SqliteDatabase : IAsyncDisposable
         {
             create.CommandText = Schema.Create;
             create.ExecuteNonQuery();
+            create.CommandText = Schema.ViewsCreatedAtMissing;
+            if (Convert.ToBoolean(create.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture))
+            {
+                create.CommandText = Schema.AddViewsCreatedAt;
+                create.ExecuteNonQuery();
+            }
         }
 
         _checkpointer = new WalCheckpointer(builder.ToString(), synchronous, logger);

@@ -30,7 +30,7 @@ public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore
             {
                 var written = statements.Execute(
                     """
-                    INSERT INTO views (kind, id, version, json, updated_at) VALUES ($k, $id, $v, $j, $at)
+                    INSERT INTO views (kind, id, version, json, updated_at, created_at) VALUES ($k, $id, $v, $j, $at, $at)
                     ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, json = excluded.json, updated_at = excluded.updated_at
                     WHERE excluded.version > views.version
                     """,
@@ -59,33 +59,42 @@ public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore
             cancellationToken);
     }
 
-    /// <summary>Keyset paging on (updated_at DESC, id): the continuation is the last row's pair, so a page never counts rows to skip.</summary>
+    /// <summary>
+    /// Keyset paging on (created_at DESC, id). created_at is set by a view's first write and never
+    /// changed (an update keeps it), so a view's place in the list does not move while a client pages:
+    /// one listed for the whole pass is on exactly one page, whatever is written meanwhile.
+    /// </summary>
     public async Task<Page<ViewDocument>> ListForMemberAsync(string kind, string userId, PageRequest page, CancellationToken cancellationToken = default)
     {
         var (afterTicks, afterId) = ParseAfter(page.After);
         using var read = database.OpenRead();
         var query = read.Statements.Bind(
             """
-            SELECT v.id, v.version, v.json, v.updated_at FROM view_members m JOIN views v ON v.kind = m.kind AND v.id = m.id
-            WHERE m.kind = $k AND m.user_id = $u AND (v.updated_at < $t OR (v.updated_at = $t AND v.id > $id))
-            ORDER BY v.updated_at DESC, v.id LIMIT $n
+            SELECT v.id, v.version, v.json, v.updated_at, v.created_at FROM view_members m JOIN views v ON v.kind = m.kind AND v.id = m.id
+            WHERE m.kind = $k AND m.user_id = $u AND (v.created_at < $t OR (v.created_at = $t AND v.id > $id))
+            ORDER BY v.created_at DESC, v.id LIMIT $n
             """,
             ("$k", kind),
             ("$u", userId),
             ("$t", afterTicks),
             ("$id", afterId),
             ("$n", page.Limit + 1));
-        var documents = new List<ViewDocument>();
+        var rows = new List<(ViewDocument Document, long Key)>();
         using var reader = await query.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            documents.Add(new ViewDocument(kind, reader.GetString(0), reader.GetInt64(1), [userId], reader.Bytes(2), reader.GetInt64(3).ToTime()));
+            rows.Add((new ViewDocument(kind, reader.GetString(0), reader.GetInt64(1), [userId], reader.Bytes(2), reader.GetInt64(3).ToTime()), reader.GetInt64(4)));
         }
 
-        return PageOf(documents, page.Limit);
+        return PageOf(rows, page.Limit);
     }
 
-    /// <summary>Keyset paging on (updated_at, id), ascending, through the (kind, updated_at) index.</summary>
+    /// <summary>
+    /// Keyset paging on (updated_at, id), ascending, through the (kind, updated_at) index. Stable
+    /// for a list of one status: every order event changes the order's status, so an order stays in
+    /// one status list exactly as long as its updated_at stays the same (a cart's status list only
+    /// serves the abandonment sweep, which wants the carts that stayed idle).
+    /// </summary>
     public async Task<Page<ViewDocument>> ListByStatusAsync(string kind, string status, DateTimeOffset before, PageRequest page, CancellationToken cancellationToken = default)
     {
         var (afterTicks, afterId) = page.After is null ? (long.MinValue, string.Empty) : ParseAfter(page.After);
@@ -105,28 +114,31 @@ public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore
             ("$id", afterId),
             ("$status", status),
             ("$n", page.Limit + 1));
-        var documents = new List<ViewDocument>();
+        var rows = new List<(ViewDocument Document, long Key)>();
         using var reader = await query.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var members = System.Text.Json.JsonSerializer.Deserialize<string[]>(reader.GetString(4)) ?? [];
-            documents.Add(new ViewDocument(kind, reader.GetString(0), reader.GetInt64(1), members, reader.Bytes(2), reader.GetInt64(3).ToTime()));
+            rows.Add((new ViewDocument(kind, reader.GetString(0), reader.GetInt64(1), members, reader.Bytes(2), reader.GetInt64(3).ToTime()), reader.GetInt64(3)));
         }
 
-        return PageOf(documents, page.Limit);
+        return PageOf(rows, page.Limit);
     }
 
-    /// <summary>The first <paramref name="limit"/> of the rows read (one more than a page, to know whether another follows), and the position after them.</summary>
-    private static Page<ViewDocument> PageOf(List<ViewDocument> documents, int limit)
+    /// <summary>
+    /// The first <paramref name="limit"/> of the rows read (one more than a page, to know whether
+    /// another follows), and the position after them: the last row's sort key and id.
+    /// </summary>
+    private static Page<ViewDocument> PageOf(List<(ViewDocument Document, long Key)> rows, int limit)
     {
-        if (documents.Count <= limit)
+        var documents = rows.Take(limit).Select(r => r.Document).ToList();
+        if (rows.Count <= limit)
         {
             return new Page<ViewDocument>(documents, null);
         }
 
-        documents.RemoveAt(limit);
-        var last = documents[^1];
-        return new Page<ViewDocument>(documents, string.Create(CultureInfo.InvariantCulture, $"{last.UpdatedAt.Ticks()}:{last.Id}"));
+        var (last, key) = rows[limit - 1];
+        return new Page<ViewDocument>(documents, string.Create(CultureInfo.InvariantCulture, $"{key}:{last.Id}"));
     }
 
     private static (long Ticks, string Id) ParseAfter(string? after)

@@ -29,6 +29,7 @@ public sealed class FunctionsMetadataTests
         ("POST", "/api/orders/{orderId}/cancel"),
         ("POST", "/api/orders/{orderId}/payment"),
         ("POST", "/api/orders/{orderId}/shipment"),
+        ("GET", "/api/admin/orders"),
         ("GET", "/api/health"),
         ("POST", "/api/negotiate"),
     ];
@@ -53,6 +54,7 @@ public sealed class FunctionsMetadataTests
         ("CancelOrder", "post", "orders/{orderId}/cancel"),
         ("RecordPayment", "post", "orders/{orderId}/payment"),
         ("ShipOrder", "post", "orders/{orderId}/shipment"),
+        ("ListOrdersByStatus", "get", "{area:regex(^admin$)}/orders"),
         ("GetHealth", "get", "health"),
         ("Negotiate", "post", "negotiate"),
     ];
@@ -72,13 +74,24 @@ public sealed class FunctionsMetadataTests
         var served = metadata.EnumerateArray()
             .Select(f => Trigger(f))
             .Where(t => t.GetProperty("type").GetString() == "httpTrigger")
-            .SelectMany(t => t.GetProperty("methods").EnumerateArray().Select(m => (m.GetString()!.ToUpperInvariant(), $"/{prefix}/{t.GetProperty("route").GetString()}")))
+            .SelectMany(t => t.GetProperty("methods").EnumerateArray().Select(m => (m.GetString()!.ToUpperInvariant(), $"/{prefix}/{PathOf(t.GetProperty("route").GetString()!)}")))
             .ToHashSet();
 
         Assert.Equal("api", prefix);
         Assert.Equal(ApiEndpoints.ToHashSet(), served);
         Assert.DoesNotContain(served, e => e.Item2.Contains("dev/tokens", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void No_http_route_begins_with_a_segment_the_functions_host_keeps_for_itself()
+    {
+        // The host refuses (and leaves unserved) a route whose template begins with "admin" or "runtime".
+        Assert.DoesNotContain(HttpFunctions, f => f.Route.StartsWith("admin", StringComparison.OrdinalIgnoreCase) || f.Route.StartsWith("runtime", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The path a route template matches when its parameters constrained to one word (<c>{area:regex(^admin$)}</c>) are that word.</summary>
+    private static string PathOf(string route) =>
+        System.Text.RegularExpressions.Regex.Replace(route, @"\{\w+:regex\(\^(\w+)\$\)\}", "$1");
 
     [Fact]
     public void Host_json_sets_the_api_prefix_and_is_in_the_build_output()

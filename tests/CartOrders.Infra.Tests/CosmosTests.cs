@@ -57,7 +57,7 @@ public sealed class CosmosTests(InfraFixture infra)
 
         Assert.Equal("consistent", policy.Text("indexingMode"));
         Assert.Equal(
-            ["/customerId/?", "/kind/?", "/members/*", "/updatedAt/?"],
+            ["/createdAt/?", "/customerId/?", "/kind/?", "/members/*", "/updatedAt/?"],
             policy.Paths("includedPaths").Order(StringComparer.Ordinal));
         Assert.Equal(["/*"], policy.Paths("excludedPaths"));
     }

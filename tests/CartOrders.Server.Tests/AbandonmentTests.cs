@@ -3,31 +3,37 @@ using CartOrders.Application.Abandonment;
 using CartOrders.Application.Ports;
 using CartOrders.Application.Projections;
 using CartOrders.Server.Tests.Fixtures;
+using CartOrders.Testing.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
 using static CartOrders.Server.Tests.Fixtures.ApiUser;
 
 namespace CartOrders.Server.Tests;
 
-/// <summary>Idle carts are abandoned through the command path, on the server's clock moved by the test.</summary>
-public sealed class AbandonmentTests : IAsyncLifetime
+/// <summary>Idle carts are abandoned through the command path, on the server's clock moved by the test (SQLite store).</summary>
+public class AbandonmentTests : IAsyncLifetime
 {
     private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
-    private readonly ServerFactory _factory;
+    private ServerFactory _factory = null!;
 
-    public AbandonmentTests()
+    public async ValueTask InitializeAsync()
     {
-        _factory = new ServerFactory(
-            new Dictionary<string, string?> { ["Abandonment:IdleFor"] = "30.00:00:00" },
-            services => services.AddSingleton<TimeProvider>(_clock));
-    }
-
-    public ValueTask InitializeAsync()
-    {
+        var settings = new Dictionary<string, string?>(await StoreSettingsAsync()) { ["Abandonment:IdleFor"] = "30.00:00:00" };
+        _factory = new ServerFactory(settings, services => services.AddSingleton<TimeProvider>(_clock));
         _ = _factory.Server;
-        return ValueTask.CompletedTask;
     }
 
-    public ValueTask DisposeAsync() => _factory.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        await DisposeStoreAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>The settings that choose the store; none for the default (SQLite).</summary>
+    protected virtual ValueTask<IReadOnlyDictionary<string, string?>> StoreSettingsAsync() =>
+        ValueTask.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>());
+
+    protected virtual ValueTask DisposeStoreAsync() => ValueTask.CompletedTask;
 
     [Fact]
     public async Task A_cart_idle_past_the_period_is_abandoned_read_only_and_off_the_list_with_its_history_kept()
@@ -121,5 +127,29 @@ public sealed class AbandonmentTests : IAsyncLifetime
         public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
 
         public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+    }
+}
+
+/// <summary>
+/// The same on <c>Store:Provider=Cosmos</c> (a local Cosmos server, or the endpoint
+/// COSMOS_CONNECTION_STRING names): the sweep finds idle carts through the views' cross-partition
+/// query and abandons them with the same pinned-version batch as any command.
+/// </summary>
+public sealed class AbandonmentOnCosmosTests : AbandonmentTests
+{
+    private CosmosEndpoint? _cosmos;
+
+    protected override async ValueTask<IReadOnlyDictionary<string, string?>> StoreSettingsAsync()
+    {
+        _cosmos = await CosmosEndpoint.StartAsync();
+        return _cosmos.Settings;
+    }
+
+    protected override async ValueTask DisposeStoreAsync()
+    {
+        if (_cosmos is not null)
+        {
+            await _cosmos.DisposeAsync();
+        }
     }
 }

@@ -33,7 +33,7 @@ public sealed class PagingTests(ServerFixture server)
     }
 
     [Fact]
-    public async Task Following_the_continuation_visits_every_cart_exactly_once_while_more_are_created()
+    public async Task Following_the_continuation_visits_every_cart_exactly_once_while_more_are_created_and_listed_ones_change()
     {
         var alice = await server.UserAsync("alice");
         var created = await CreateCartsAsync(alice, 23);
@@ -52,6 +52,10 @@ public sealed class PagingTests(ServerFixture server)
             continuation = page.TryGetProperty("continuation", out var token) ? token.GetString() : null;
             Assert.Equal(continuation is null, NextLink(response) is null);
             await alice.CreateCartAsync();
+
+            // An edit moves no cart: not the oldest (not read yet), not the last one read.
+            await alice.AddItemAsync(created[0]);
+            await alice.AddItemAsync(items[^1]);
             pages++;
         }
         while (continuation is not null && pages < 50);

@@ -26,7 +26,7 @@ public sealed class ContainerDefinitionsTests
         Assert.Equal("/pk", views.PartitionKeyPath);
         Assert.Null(views.DefaultTimeToLive);
         Assert.Equal(["/*"], views.IndexingPolicy.ExcludedPaths.Select(p => p.Path));
-        Assert.Equal(["/kind/?", "/members/[]/?", "/updatedAt/?"], views.IndexingPolicy.IncludedPaths.Select(p => p.Path));
+        Assert.Equal(["/kind/?", "/members/[]/?", "/updatedAt/?", "/createdAt/?"], views.IndexingPolicy.IncludedPaths.Select(p => p.Path));
         AssertPayloadsNotIndexed(views.IndexingPolicy);
     }
 

@@ -40,6 +40,9 @@ public sealed class CosmosContractDatabase : IAsyncLifetime
 
     internal CosmosDatabase Database { get; private set; } = null!;
 
+    /// <summary>The endpoint the database is on, for a test that needs a store with other settings on it.</summary>
+    internal string ConnectionString { get; private set; } = null!;
+
     public async ValueTask InitializeAsync()
     {
         var connectionString = Environment.GetEnvironmentVariable(Variable);
@@ -49,6 +52,8 @@ public sealed class CosmosContractDatabase : IAsyncLifetime
             _local = await LocalCosmosServer.StartAsync(new LocalCosmosServerOptions { PartitionKeyRanges = 4 }, TestContext.Current.CancellationToken);
             connectionString = _local.ConnectionString;
         }
+
+        ConnectionString = connectionString;
 
         var options = new CosmosStoreOptions
         {

@@ -45,7 +45,7 @@ public sealed class CosmosStoreOptionsTests
     [Fact]
     public void Other_bad_settings_are_refused_each_with_its_key()
     {
-        var failure = Validate(new CosmosStoreOptions
+        var options = new CosmosStoreOptions
         {
             AccountEndpoint = "contoso",
             DatabaseName = "a/b",
@@ -54,9 +54,12 @@ public sealed class CosmosStoreOptionsTests
             FeedPollInterval = TimeSpan.Zero,
             RequestTimeout = TimeSpan.Zero,
             MaxRetryAttemptsOnRateLimitedRequests = -1,
-        });
+            SweepInterval = TimeSpan.Zero,
+        };
+        options.RetiredSubscriptions.Add("old/reporting");
+        var failure = Validate(options);
 
-        foreach (var key in new[] { "Cosmos:AccountEndpoint", "Cosmos:DatabaseName", "three different containers", "Cosmos:IdempotencyTtl", "Cosmos:FeedPollInterval", "Cosmos:RequestTimeout", "Cosmos:MaxRetryAttemptsOnRateLimitedRequests" })
+        foreach (var key in new[] { "Cosmos:AccountEndpoint", "Cosmos:DatabaseName", "three different containers", "Cosmos:IdempotencyTtl", "Cosmos:FeedPollInterval", "Cosmos:RequestTimeout", "Cosmos:MaxRetryAttemptsOnRateLimitedRequests", "Cosmos:SweepInterval", "Cosmos:RetiredSubscriptions 'old/reporting'" })
         {
             Assert.Contains(key, failure, StringComparison.Ordinal);
         }

@@ -98,7 +98,7 @@ public sealed class DocumentShapeTests
         var item = ViewItem.From(document);
         var json = Parse(item);
 
-        Assert.Equal(["id", "pk", "kind", "viewId", "version", "members", "json", "updatedAt"], Names(json));
+        Assert.Equal(["id", "pk", "kind", "viewId", "version", "members", "json", "updatedAt", "createdAt"], Names(json));
         Assert.Equal("cart-c1", json.GetProperty("id").GetString());
         Assert.Equal("cart-c1", json.GetProperty("pk").GetString());
         Assert.Equal(["alice", "bob"], json.GetProperty("members").EnumerateArray().Select(m => m.GetString()));

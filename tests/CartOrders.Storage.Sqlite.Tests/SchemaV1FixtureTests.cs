@@ -1,3 +1,4 @@
+using CartOrders.Application.Ports;
 using CartOrders.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -8,13 +9,8 @@ namespace CartOrders.Storage.Sqlite.Tests;
 public sealed class SchemaV1FixtureTests
 {
     [Fact]
-    public async Task A_database_written_with_decimal_money_loads_projects_publishes_and_takes_new_commands()
-    {
-        var folder = Directory.CreateTempSubdirectory("cartorders-v1-");
-        var path = Path.Combine(folder.FullName, "store.db");
-        File.Copy(SchemaV1Fixture.SqlitePath, path);
-        var database = new SqliteDatabase(Options.Create(new SqliteStoreOptions { Path = path }), NullLogger<SqliteDatabase>.Instance);
-        try
+    public Task A_database_written_with_decimal_money_loads_projects_publishes_and_takes_new_commands() =>
+        OnACopyAsync(async database =>
         {
             var store = new SqliteEventStore(database);
             var views = new SqliteViewStore(database);
@@ -26,6 +22,31 @@ public sealed class SchemaV1FixtureTests
             }
 
             await SchemaV1Fixture.VerifyAsync(store, views, TestContext.Current.CancellationToken);
+        });
+
+    [Fact]
+    public Task Views_written_before_they_had_a_creation_time_are_listed_by_their_last_update_and_keep_that_place() =>
+        OnACopyAsync(async database =>
+        {
+            var views = new SqliteViewStore(database);
+            var ct = TestContext.Current.CancellationToken;
+            string[] newestFirst = ["fixture-cart-3", "fixture-cart-2", "fixture-cart-1"];
+            Assert.Equal(newestFirst, (await views.ListForMemberAsync("cart", "alice", PageRequest.First(50), ct)).Items.Select(v => v.Id));
+
+            var oldest = (await views.GetAsync("cart", "fixture-cart-1", ct))!;
+            Assert.True(await views.UpsertAsync(oldest with { Version = oldest.Version + 1, UpdatedAt = DateTimeOffset.UtcNow }, ct));
+            Assert.Equal(newestFirst, (await views.ListForMemberAsync("cart", "alice", PageRequest.First(50), ct)).Items.Select(v => v.Id));
+        });
+
+    private static async Task OnACopyAsync(Func<SqliteDatabase, Task> test)
+    {
+        var folder = Directory.CreateTempSubdirectory("cartorders-v1-");
+        var path = Path.Combine(folder.FullName, "store.db");
+        File.Copy(SchemaV1Fixture.SqlitePath, path);
+        var database = new SqliteDatabase(Options.Create(new SqliteStoreOptions { Path = path }), NullLogger<SqliteDatabase>.Instance);
+        try
+        {
+            await test(database);
         }
         finally
         {

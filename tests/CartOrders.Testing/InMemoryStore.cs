@@ -15,6 +15,9 @@ public sealed class InMemoryStore : IEventStore, IViewStore
     private readonly Dictionary<string, IdempotencyRecord> _idempotency = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Kind, string Id), ViewDocument> _views = [];
 
+    // When each view was first written: the member lists' order, kept through later writes.
+    private readonly Dictionary<(string Kind, string Id), DateTimeOffset> _viewsCreatedAt = [];
+
     public int SnapshotInterval { get; init; } = 1;
 
     /// <summary>Puts stored events and snapshots in as they are (a load of existing data).</summary>
@@ -114,6 +117,7 @@ public sealed class InMemoryStore : IEventStore, IViewStore
             }
 
             _views[(document.Kind, document.Id)] = document;
+            _viewsCreatedAt.TryAdd((document.Kind, document.Id), document.UpdatedAt);
             return Task.FromResult(true);
         }
     }
@@ -123,7 +127,7 @@ public sealed class InMemoryStore : IEventStore, IViewStore
         lock (_gate)
         {
             var listed = _views.Values.Where(v => v.Kind == kind && v.Members.Contains(userId))
-                .OrderByDescending(v => v.UpdatedAt).ThenBy(v => v.Id, StringComparer.Ordinal);
+                .OrderByDescending(v => _viewsCreatedAt[(v.Kind, v.Id)]).ThenBy(v => v.Id, StringComparer.Ordinal);
             return Task.FromResult(PageOf(listed, page));
         }
     }
@@ -160,6 +164,7 @@ public sealed class InMemoryStore : IEventStore, IViewStore
         lock (_gate)
         {
             _views.Clear();
+            _viewsCreatedAt.Clear();
         }
 
         return Task.CompletedTask;

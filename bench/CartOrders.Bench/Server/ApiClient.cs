@@ -91,9 +91,14 @@ internal sealed class ApiClient : IDisposable
     }
 
     /// <summary>Adds one unit of the n-th bench product to the cart (the command the load is made of).</summary>
-    public async Task<CommandAnswer> AddItemAsync(BenchUser user, string cartId, int n, bool readVersion, CancellationToken cancellationToken)
+    public async Task<CommandAnswer> AddItemAsync(BenchUser user, string cartId, int n, bool readVersion, CancellationToken cancellationToken, string? idempotencyKey = null)
     {
         using var request = Request(HttpMethod.Post, $"/api/carts/{cartId}/items", user, s_addBodies[n % s_addBodies.Length]);
+        if (idempotencyKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+        }
+
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
         var answeredAt = Stopwatch.GetTimestamp();
         long version = 0;

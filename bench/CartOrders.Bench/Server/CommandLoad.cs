@@ -16,7 +16,7 @@ internal sealed record LoadResult(long Ok, long Failed, TimeSpan Elapsed, Latenc
 /// quantities stay within the cart rules (40 products, 99 each), so every command is accepted
 /// and appends one event. Loads are bounded in time and in count.
 /// </summary>
-internal sealed class CommandLoad(ApiClient api, IReadOnlyList<(BenchUser User, string Cart)> targets)
+internal sealed class CommandLoad(ApiClient api, IReadOnlyList<(BenchUser User, string Cart)> targets, bool idempotencyKeys = false)
 {
     private const int MaxOutstanding = 2_048;
     private const long MaxCommands = 2_000_000;
@@ -184,7 +184,9 @@ internal sealed class CommandLoad(ApiClient api, IReadOnlyList<(BenchUser User, 
         var n = Interlocked.Increment(ref _sent[target]);
         try
         {
-            var answer = await api.AddItemAsync(user, cart, n, readVersion: false, cancellationToken);
+            // With keys, every command leaves an idempotency record behind (the soak's retention load).
+            var key = idempotencyKeys ? $"{cart}-{n}" : null;
+            var answer = await api.AddItemAsync(user, cart, n, readVersion: false, cancellationToken, key);
             return (answer.Status, answer.Status == HttpStatusCode.OK ? null : $"HTTP {(int)answer.Status}");
         }
         catch (HttpRequestException error)

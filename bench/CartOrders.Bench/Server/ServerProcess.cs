@@ -53,6 +53,9 @@ internal sealed class ServerProcess : IDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>The server's SQLite database (the WAL beside it is <c>-wal</c>).</summary>
+    public string DatabasePath => Path.Combine(_folder, "cartorders.db");
+
     public static async Task<ServerProcess> StartAsync(string serverDll, CancellationToken cancellationToken, ServerLaunch? launch = null)
     {
         if (!File.Exists(serverDll))

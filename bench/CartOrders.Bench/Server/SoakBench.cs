@@ -9,9 +9,12 @@ namespace CartOrders.Bench.Server;
 /// add-item commands at a fixed rate (the HTTP part's open loop, one 30 s window after another),
 /// reads of single carts and of cart lists from a few paced readers, and SignalR subscribers
 /// joined to carts that the commands change. Every 30 s it prints the window's requests, errors,
-/// p50/p99 latency, the server's working set and open handles; at the end it compares the first
-/// and the last third of the run after the warm-up and fails on more than 20% growth of memory,
-/// more than 10% growth of handles, or more than 0.1% errors. Bounded in time and in count, on
+/// p50/p99 latency, the server's working set and open handles, the database's size and its
+/// idempotency records; at the end it compares the first and the last third of the run after the
+/// warm-up and fails on more than 20% growth of memory, more than 10% growth of handles, more than
+/// 0.1% errors, or more idempotency records than the retention lets live. Retention is on and
+/// short: every command carries an Idempotency-Key, records are kept one minute and swept every
+/// 10 s, so their number must level off while the load goes on. Bounded in time and in count, on
 /// 127.0.0.1 only.
 /// </summary>
 internal static class SoakBench
@@ -26,21 +29,32 @@ internal static class SoakBench
     private const double MaxMemoryGrowth = 0.20;
     private const double MaxHandleGrowth = 0.10;
     private const double MaxErrorRate = 0.001;
+    private static readonly TimeSpan s_retention = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan s_sweepEvery = TimeSpan.FromSeconds(10);
 
-    private sealed record Sample(TimeSpan At, long WorkingSet, int Handles);
+    private sealed record Sample(TimeSpan At, long WorkingSet, int Handles, long DatabaseBytes, long IdempotencyRecords);
 
     public static async Task RunAsync(BenchOptions options, Report report, CancellationToken cancellationToken)
     {
         var duration = options.Soak;
         Console.WriteLine($"== soak: {duration.TotalMinutes:0.#} min of {CommandsPerSecond:0} commands/s, {Readers} readers (about {Readers * 1000 / s_readPause.TotalMilliseconds:0} reads/s), {Subscribers} SignalR subscribers");
-        using var server = await ServerProcess.StartAsync(options.ServerDll, cancellationToken);
+        Console.WriteLine($"   retention: idempotency records kept {s_retention.TotalMinutes:0} min (Sqlite:IdempotencyRetention), swept every {s_sweepEvery.TotalSeconds:0} s (Sqlite:SweepInterval)");
+        var launch = new ServerLaunch
+        {
+            Settings = new Dictionary<string, string>
+            {
+                ["Sqlite__IdempotencyRetention"] = s_retention.ToString("c", CultureInfo.InvariantCulture),
+                ["Sqlite__SweepInterval"] = s_sweepEvery.ToString("c", CultureInfo.InvariantCulture),
+            },
+        };
+        using var server = await ServerProcess.StartAsync(options.ServerDll, cancellationToken, launch);
         report.ServerBuild ??= Machine.DescribeBuild(options.ServerDll);
         using var api = new ApiClient(server.BaseAddress, connections: 256);
 
         // Enough carts that none fills up (40 products x 99 units each) however long the soak.
         var carts = Math.Max(400, (int)Math.Ceiling(CommandsPerSecond * duration.TotalSeconds / 3_000));
         var fleet = await Fleet.CreateAsync(api, "soak", users: carts / 2, cartsPerUser: 2, cancellationToken);
-        var load = new CommandLoad(api, fleet);
+        var load = new CommandLoad(api, fleet, idempotencyKeys: true);
         var watchers = new List<CartWatcher>();
         try
         {
@@ -59,7 +73,7 @@ internal static class SoakBench
             var reads = new ReadLoad(api, fleet);
             var readers = Enumerable.Range(0, Readers).Select(r => Task.Run(() => reads.RunAsync(r, s_readPause, duration + s_window, stopReads.Token), CancellationToken.None)).ToList();
 
-            Console.WriteLine("     time  requests  errors  commands p50/p99     reads p50/p99         working set  handles  pushes");
+            Console.WriteLine("     time  requests  errors  commands p50/p99     reads p50/p99         working set  handles  pushes  database  idem. records");
             long requests = 0, errors = 0, pushesBefore = 0;
             string? firstError = null;
             while (clock.Elapsed < duration && !server.HasExited)
@@ -75,7 +89,7 @@ internal static class SoakBench
                 firstError ??= commands.FirstFailure ?? read.FirstFailure;
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"   {clock.Elapsed:mm\\:ss}  {windowRequests,8:N0}  {windowErrors,6:N0}  {Latencies.Ms(commands.Latencies.P50),8} / {Latencies.Ms(commands.Latencies.P99),-8}  {Latencies.Ms(read.Latencies.P50),8} / {Latencies.Ms(read.Latencies.P99),-8}  {Format.Mb(server.WorkingSetBytes()),8}  {server.OpenHandles(),7}  {pushes - pushesBefore,6:N0}"));
+                    $"   {clock.Elapsed:mm\\:ss}  {windowRequests,8:N0}  {windowErrors,6:N0}  {Latencies.Ms(commands.Latencies.P50),8} / {Latencies.Ms(commands.Latencies.P99),-8}  {Latencies.Ms(read.Latencies.P50),8} / {Latencies.Ms(read.Latencies.P99),-8}  {Format.Mb(server.WorkingSetBytes()),8}  {server.OpenHandles(),7}  {pushes - pushesBefore,6:N0}  {Format.Mb(DatabaseBytes(server)),8}  {IdempotencyRecords(server),13:N0}"));
                 pushesBefore = pushes;
             }
 
@@ -104,7 +118,7 @@ internal static class SoakBench
             return;
         }
 
-        var sample = new Sample(clock.Elapsed, server.WorkingSetBytes(), server.OpenHandles());
+        var sample = new Sample(clock.Elapsed, server.WorkingSetBytes(), server.OpenHandles(), DatabaseBytes(server), IdempotencyRecords(server));
         lock (samples)
         {
             samples.Add(sample);
@@ -149,11 +163,50 @@ internal static class SoakBench
             string.Create(CultureInfo.InvariantCulture, $"{first.Average(s => s.Handles):0} -> {last.Average(s => s.Handles):0} ({handles:+0.0%;-0.0%})"),
             "growth ≤ 10%",
             handles <= MaxHandleGrowth));
-        var passed = memory <= MaxMemoryGrowth && handles <= MaxHandleGrowth && errorRate <= MaxErrorRate && connected == Subscribers;
+        // Records live their retention plus at most one sweep interval (and a sweep's own time): the
+        // most that may exist at once is the command rate times that, with a quarter of headroom.
+        var recordBound = (long)(CommandsPerSecond * (s_retention + s_sweepEvery).TotalSeconds * 1.25);
+        var firstRecords = first.Where(s => s.IdempotencyRecords >= 0).Select(s => s.IdempotencyRecords).DefaultIfEmpty(-1).ToList();
+        var lastRecords = last.Where(s => s.IdempotencyRecords >= 0).Select(s => s.IdempotencyRecords).DefaultIfEmpty(long.MaxValue).ToList();
+        var mostRecords = lastRecords.Max();
+        report.Add(new ResultRow(
+            Part,
+            $"idempotency records, first third to last third (every command keyed; kept {s_retention.TotalMinutes:0} min, swept every {s_sweepEvery.TotalSeconds:0} s)",
+            string.Create(CultureInfo.InvariantCulture, $"{firstRecords.Average():N0} -> {lastRecords.Average():N0} (at most {mostRecords:N0})"),
+            string.Create(CultureInfo.InvariantCulture, $"≤ {recordBound:N0}"),
+            mostRecords <= recordBound));
+        var minutes = (last.Average(s => s.At.TotalMinutes) - first.Average(s => s.At.TotalMinutes));
+        report.Add(new ResultRow(
+            Part,
+            "database file with its WAL, first third to last third (events are history and stay)",
+            string.Create(CultureInfo.InvariantCulture, $"{Format.Mb((long)first.Average(s => s.DatabaseBytes))} -> {Format.Mb((long)last.Average(s => s.DatabaseBytes))} ({(last.Average(s => s.DatabaseBytes) - first.Average(s => s.DatabaseBytes)) / (1024.0 * 1024.0) / minutes:0.0} MB/min)"),
+            "(figure)"));
+        var passed = memory <= MaxMemoryGrowth && handles <= MaxHandleGrowth && errorRate <= MaxErrorRate && connected == Subscribers && mostRecords <= recordBound;
         Console.WriteLine($"   verdict: {(passed ? "PASS" : "FAIL")}");
         if (!passed)
         {
             throw new InvalidOperationException("the soak failed its verdict (see the table)");
+        }
+    }
+
+    private static long DatabaseBytes(ServerProcess server) =>
+        new[] { server.DatabasePath, server.DatabasePath + "-wal" }.Sum(f => File.Exists(f) ? new FileInfo(f).Length : 0);
+
+    /// <summary>The idempotency records in the server's database, read through a read-only connection of its own.</summary>
+    private static long IdempotencyRecords(ServerProcess server)
+    {
+        try
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={server.DatabasePath};Mode=ReadOnly;Pooling=False");
+            connection.Open();
+            using var count = connection.CreateCommand();
+            count.CommandText = "SELECT COUNT(*) FROM idempotency";
+            return Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            // Busy or not created yet: this sample says nothing.
+            return -1;
         }
     }
 

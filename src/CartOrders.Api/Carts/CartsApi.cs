@@ -58,7 +58,7 @@ public static class CartsApi
         return carts;
     }
 
-    /// <summary>The caller's carts, a page at a time (ListPaging), most recently updated first.</summary>
+    /// <summary>The caller's carts, a page at a time (ListPaging), newest first (an edit never moves a cart).</summary>
     public static Task<IResult> ListAsync(HttpContext http) => ProblemBoundary.RunAsync(async () =>
     {
         var actor = Caller.ActorOf(http);

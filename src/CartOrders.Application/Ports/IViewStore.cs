@@ -15,10 +15,11 @@ public interface IViewStore
     Task<bool> UpsertAsync(ViewDocument document, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// One page of the documents of a kind listed for a user, most recently updated first (ties by
-    /// id). Paging is by position, not by count: a document that stays unchanged while the pages
-    /// are read is on exactly one page; one changed meanwhile moves to the front, so it is on at most
-    /// one page of this pass and first on the next listing.
+    /// One page of the documents of a kind listed for a user, most recently created first (the time
+    /// of a document's first write, which later writes keep; ties in a store-defined order that does
+    /// not change either). Paging is by position, not by count, and no write moves a document: one
+    /// listed for the user during the whole pass is on exactly one page, however often it changes
+    /// meanwhile; one created meanwhile is not on the later pages.
     /// </summary>
     Task<Page<ViewDocument>> ListForMemberAsync(string kind, string userId, PageRequest page, CancellationToken cancellationToken = default);
 

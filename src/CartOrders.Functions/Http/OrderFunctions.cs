@@ -14,6 +14,17 @@ public static class OrderFunctions
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orders")] HttpRequest request) =>
         OrdersApi.ListAsync(HttpRequests.ContextOf(request));
 
+    /// <summary>
+    /// <c>GET /api/admin/orders?status=</c>, for operators. The Functions host refuses a route that
+    /// begins with the literal <c>admin</c> (its own management API's space, whatever the route
+    /// prefix), so the first segment is a parameter that only the word <c>admin</c> matches: the
+    /// same path as the local server's, matched by the host's router.
+    /// </summary>
+    [Function(nameof(ListOrdersByStatus))]
+    public static Task<IResult> ListOrdersByStatus(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "{area:regex(^admin$)}/orders")] HttpRequest request) =>
+        OrdersApi.ListByStatusAsync(HttpRequests.ContextOf(request));
+
     [Function(nameof(GetOrder))]
     public static Task<IResult> GetOrder(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orders/{orderId}")] HttpRequest request, string orderId) =>
