@@ -42,6 +42,16 @@ function Find-App([string] $Known, [string] $Name) {
     return ($found | Out-String).Trim()
 }
 
+function Ensure-App([string] $Known, [string] $Name) {
+    $id = Find-App $Known $Name
+    if (-not $id) {
+        $id = Az-Value @('ad', 'app', 'create', '--display-name', $Name, '--sign-in-audience', 'AzureADMyOrg', '--query', 'appId', '-o', 'tsv')
+        if (-not $id) { Fail "could not create the app registration '$Name' (you need permission to register applications in tenant $tenant)." }
+        Say "created app registration '$Name' ($id)"
+    }
+    return $id
+}
+
 function Patch-App([string] $AppId, [object] $Body) {
     $file = New-TemporaryFile
     try {
@@ -62,12 +72,7 @@ if (-not $envName) { Fail "no azd environment is selected: run 'azd env new <nam
 $apiName = "CartOrders API ($envName)"
 $webName = "CartOrders Web ($envName)"
 
-$apiId = Find-App ($(if ($env:API_CLIENT_ID) { $env:API_CLIENT_ID } else { Azd-Value 'API_CLIENT_ID' })) $apiName
-if (-not $apiId) {
-    $apiId = Az-Value @('ad', 'app', 'create', '--display-name', $apiName, '--sign-in-audience', 'AzureADMyOrg', '--query', 'appId', '-o', 'tsv')
-    if (-not $apiId) { Fail "could not create the app registration '$apiName' (you need permission to register applications in tenant $tenant)." }
-    Say "created app registration '$apiName' ($apiId)"
-}
+$apiId = Ensure-App ($(if ($env:API_CLIENT_ID) { $env:API_CLIENT_ID } else { Azd-Value 'API_CLIENT_ID' })) $apiName
 
 if (-not (Az-Value @('ad', 'app', 'show', '--id', $apiId, '--query', 'identifierUris[0]', '-o', 'tsv'))) {
     & az ad app update --id $apiId --identifier-uris "api://$apiId"
@@ -106,12 +111,7 @@ if (-not (Az-Value @('ad', 'sp', 'show', '--id', $apiId, '--query', 'id', '-o', 
     Say "created the service principal of '$apiName'"
 }
 
-$webId = Find-App ($(if ($env:WEB_CLIENT_ID) { $env:WEB_CLIENT_ID } else { Azd-Value 'WEB_CLIENT_ID' })) $webName
-if (-not $webId) {
-    $webId = Az-Value @('ad', 'app', 'create', '--display-name', $webName, '--sign-in-audience', 'AzureADMyOrg', '--query', 'appId', '-o', 'tsv')
-    if (-not $webId) { Fail "could not create the app registration '$webName'." }
-    Say "created app registration '$webName' ($webId)"
-}
+$webId = Ensure-App ($(if ($env:WEB_CLIENT_ID) { $env:WEB_CLIENT_ID } else { Azd-Value 'WEB_CLIENT_ID' })) $webName
 
 if (-not (Az-Value @('ad', 'app', 'show', '--id', $webId, '--query', 'spa.redirectUris[0]', '-o', 'tsv'))) {
     Patch-App $webId @{ spa = @{ redirectUris = @($LocalRedirect) } }

@@ -55,6 +55,18 @@ find_app() {
   az ad app list --display-name "$name" --query "[0].appId" -o tsv || fail "could not list app registrations named '$name'."
 }
 
+# Sets app_id to the registration named $2 (the id $1 from the azd environment first), created when
+# there is none.
+ensure_app() {
+  app_id=$(find_app "$1" "$2")
+  if [ -z "$app_id" ]; then
+    app_id=$(az ad app create --display-name "$2" --sign-in-audience AzureADMyOrg --query appId -o tsv) \
+      || fail "could not create the app registration '$2' (you need permission to register applications in tenant $tenant)."
+    [ -n "$app_id" ] || fail "creating '$2' returned no app id."
+    say "created app registration '$2' ($app_id)"
+  fi
+}
+
 patch_app() {
   az rest --method PATCH --uri "$GRAPH/applications(appId='$1')" --headers "Content-Type=application/json" --body "$2" >/dev/null \
     || fail "could not update app registration $1 through Microsoft Graph."
@@ -71,13 +83,8 @@ api_name="CartOrders API ($env_name)"
 web_name="CartOrders Web ($env_name)"
 
 # The API.
-api_id=$(find_app "${API_CLIENT_ID:-$(azd env get-value API_CLIENT_ID 2>/dev/null || true)}" "$api_name")
-if [ -z "$api_id" ]; then
-  api_id=$(az ad app create --display-name "$api_name" --sign-in-audience AzureADMyOrg --query appId -o tsv) \
-    || fail "could not create the app registration '$api_name' (you need permission to register applications in tenant $tenant)."
-  [ -n "$api_id" ] || fail "creating '$api_name' returned no app id."
-  say "created app registration '$api_name' ($api_id)"
-fi
+ensure_app "${API_CLIENT_ID:-$(azd env get-value API_CLIENT_ID 2>/dev/null || true)}" "$api_name"
+api_id=$app_id
 
 if [ -z "$(az ad app show --id "$api_id" --query "identifierUris[0]" -o tsv)" ]; then
   az ad app update --id "$api_id" --identifier-uris "api://$api_id" || fail "could not set the identifier URI api://$api_id."
@@ -104,13 +111,8 @@ if ! az ad sp show --id "$api_id" --query id -o tsv >/dev/null 2>&1; then
 fi
 
 # The single-page app.
-web_id=$(find_app "${WEB_CLIENT_ID:-$(azd env get-value WEB_CLIENT_ID 2>/dev/null || true)}" "$web_name")
-if [ -z "$web_id" ]; then
-  web_id=$(az ad app create --display-name "$web_name" --sign-in-audience AzureADMyOrg --query appId -o tsv) \
-    || fail "could not create the app registration '$web_name'."
-  [ -n "$web_id" ] || fail "creating '$web_name' returned no app id."
-  say "created app registration '$web_name' ($web_id)"
-fi
+ensure_app "${WEB_CLIENT_ID:-$(azd env get-value WEB_CLIENT_ID 2>/dev/null || true)}" "$web_name"
+web_id=$app_id
 
 if [ -z "$(az ad app show --id "$web_id" --query "spa.redirectUris[0]" -o tsv)" ]; then
   patch_app "$web_id" "{\"spa\":{\"redirectUris\":[\"$LOCAL_REDIRECT\"]}}"
