@@ -18,7 +18,7 @@ param principalId string = ''
 param entraTenantId string = tenant().tenantId
 
 @minLength(1)
-@description('Application (client) id of the API\'s Entra app registration (docs/deploy.md).')
+@description('Application (client) id of the API\'s Entra app registration; set by the preprovision hook (infra/hooks).')
 param apiClientId string
 
 @description('Audience the API accepts in access tokens; empty means api://<apiClientId>.')

@@ -28,8 +28,11 @@ resource account 'Microsoft.DocumentDB/databaseAccounts@2025-04-15' = {
   kind: 'GlobalDocumentDB'
   properties: {
     databaseAccountOfferType: 'Standard'
+    // Strong: a read on any function instance sees every write acknowledged before it began (the
+    // read-your-writes api.md promises for single carts and orders); Session would give that only
+    // to the instance holding the writer's session token. Reads cost twice the RU (docs/cosmos.md).
     consistencyPolicy: {
-      defaultConsistencyLevel: 'Session'
+      defaultConsistencyLevel: 'Strong'
     }
     locations: [
       {

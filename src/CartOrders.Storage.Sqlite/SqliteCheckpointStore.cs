@@ -2,6 +2,7 @@ using CartOrders.Application.Ports;
 
 namespace CartOrders.Storage.Sqlite;
 
+/// <summary>Checkpoints in the <c>checkpoints</c> table. A checkpoint's version is its value: positions only go up, so a value is never stored twice.</summary>
 public sealed class SqliteCheckpointStore(SqliteDatabase database) : ICheckpointStore
 {
     public async Task<string?> LoadAsync(string subscription, CancellationToken cancellationToken = default)
@@ -11,6 +12,9 @@ public sealed class SqliteCheckpointStore(SqliteDatabase database) : ICheckpoint
         return await query.ExecuteScalarAsync(cancellationToken) as string;
     }
 
+    public async Task<StoredCheckpoint?> ReadAsync(string subscription, CancellationToken cancellationToken = default) =>
+        await LoadAsync(subscription, cancellationToken) is { } value ? new StoredCheckpoint(value, value) : null;
+
     public Task SaveAsync(string subscription, string checkpoint, CancellationToken cancellationToken = default) =>
         database.Writer.WriteAsync(
             statements => statements.Execute(
@@ -18,4 +22,22 @@ public sealed class SqliteCheckpointStore(SqliteDatabase database) : ICheckpoint
                 ("$s", subscription),
                 ("$c", checkpoint)),
             cancellationToken);
+
+    public async Task<bool> TrySaveAsync(string subscription, string checkpoint, string? expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var changed = await database.Writer.WriteAsync(
+            statements => expectedVersion is null
+                ? statements.Execute(
+                    "INSERT INTO checkpoints (subscription, checkpoint) VALUES ($s, $c) ON CONFLICT (subscription) DO NOTHING",
+                    ("$s", subscription),
+                    ("$c", checkpoint))
+                : statements.Execute(
+                    "UPDATE checkpoints SET checkpoint = $c WHERE subscription = $s AND checkpoint = $e",
+                    ("$s", subscription),
+                    ("$c", checkpoint),
+                    ("$e", expectedVersion)),
+            cancellationToken);
+        return changed == 1;
+    }
 }

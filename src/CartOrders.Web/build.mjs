@@ -1,6 +1,8 @@
 // Builds the web client into dist/: the page's own files from src/ as they are (plain ES
 // modules, no bundling), plus the SignalR browser client from the pinned npm package in
 // dist/lib/. The output uses relative URLs only, so any static file host can serve it.
+// A deployment's config.deploy.json (written by infra/hooks/web-config.sh from the azd
+// environment) becomes dist/config.json; without it, src/config.json (the page's own origin).
 import { cp, mkdir, rm, access } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,6 +28,12 @@ if (!(await exists(join(signalrBrowser, "signalr.min.js")))) {
 
 await rm(output, { recursive: true, force: true });
 await cp(source, output, { recursive: true });
+
+const deployConfig = join(root, "config.deploy.json");
+if (await exists(deployConfig)) {
+  await cp(deployConfig, join(output, "config.json"));
+  console.log("config.json from config.deploy.json");
+}
 
 await mkdir(join(output, "lib"), { recursive: true });
 for (const file of ["signalr.min.js", "signalr.min.js.map"]) {

@@ -20,7 +20,7 @@ public class FeedPumpFunctionTests
     public async Task The_function_drains_the_projector_order_placement_and_the_integration_publisher()
     {
         Assert.Equal("FeedPump", FeedPumpFunction.Name);
-        Assert.Equal("*/2 * * * * *", FeedPumpFunction.Schedule);
+        Assert.Equal("*/5 * * * * *", FeedPumpFunction.Schedule);
         await using var app = await FunctionsApp.StartAsync(Store);
 
         Assert.Equal(new[] { "projector", "order-placement", "integration-publisher" }, app.Get<FeedSubscriptions>().Names);

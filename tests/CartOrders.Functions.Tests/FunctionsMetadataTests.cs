@@ -151,7 +151,7 @@ public sealed class FunctionsMetadataTests
 
         var timer = Trigger(functions["FeedPump"]);
         Assert.Equal("timerTrigger", timer.GetProperty("type").GetString());
-        Assert.Equal("*/2 * * * * *", timer.GetProperty("schedule").GetString());
+        Assert.Equal("*/5 * * * * *", timer.GetProperty("schedule").GetString());
         Assert.False(timer.GetProperty("runOnStartup").GetBoolean());
         var abandonment = Trigger(functions["AbandonIdleCarts"]);
         Assert.Equal("timerTrigger", abandonment.GetProperty("type").GetString());

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Text.Json;
 using Azure.Core;
 using CartOrders.Functions.Http;
 using CartOrders.Functions.Realtime;
@@ -108,14 +110,85 @@ public sealed class RealtimeFunctionTests : IAsyncLifetime
         var alice = app.Tokens.For(Unique("alice"));
         var cartId = await app.CreateCartAsync(alice);
         await app.AddItemAsync(alice, cartId);
+        var before = _service.Received.Count;
 
         await app.TickAsync();
 
-        var push = Assert.Single(_service.Received, r => r.Path == $"/api/hubs/cartorders/groups/cart-{cartId}/:send");
+        var push = Assert.Single(_service.Received.Skip(before), r => r.Path == GroupSend(cartId));
         Assert.Equal("cartUpdated", push.Json().GetProperty("target").GetString());
-        Assert.Equal(2, push.Json().GetProperty("arguments")[0].GetProperty("version").GetInt64());
+        Assert.Equal(2, VersionOf(push));
         await FakeSignalRService.ValidateAsync(push.Bearer, _service.Endpoint + push.Path, AccessKeySignalRAccess.RestTokenLifetime);
     }
+
+    [Fact]
+    public async Task An_acknowledged_cart_command_pushes_its_new_version_to_the_group_within_50_ms_and_the_feeds_later_push_of_it_is_the_same_view()
+    {
+        await using var app = FunctionsApp.Start(WithKey());
+        var alice = app.Tokens.For(Unique("alice"));
+        var cartId = await app.CreateCartAsync(alice);
+
+        var response = await app.AddItemAsync(alice, cartId);
+        var acknowledged = Stopwatch.GetTimestamp();
+
+        Assert.Equal(200, response.Status);
+        var fast = Assert.Single(_service.Received, r => r.Path == GroupSend(cartId) && VersionOf(r) == 2);
+        Assert.True(
+            fast.ReceivedAt <= acknowledged + Stopwatch.Frequency / 20,
+            $"The push came {Stopwatch.GetElapsedTime(acknowledged, fast.ReceivedAt).TotalMilliseconds:0} ms after the acknowledgement.");
+        Assert.Equal(("POST", SignalRRestClient.ApiVersion), (fast.Method, fast.Query["api-version"]));
+        await FakeSignalRService.ValidateAsync(fast.Bearer, _service.Endpoint + fast.Path, AccessKeySignalRAccess.RestTokenLifetime);
+        Assert.Equal("cartUpdated", fast.Json().GetProperty("target").GetString());
+        Assert.True(JsonElement.DeepEquals(response.Json(), fast.Json().GetProperty("arguments")[0]), "The push carries the view the command answered with.");
+
+        var before = _service.Received.Count;
+        await app.TickAsync();
+
+        var repeated = Assert.Single(_service.Received.Skip(before), r => r.Path == GroupSend(cartId));
+        Assert.Equal(2, VersionOf(repeated));
+        Assert.True(
+            JsonElement.DeepEquals(fast.Json().GetProperty("arguments")[0], repeated.Json().GetProperty("arguments")[0]),
+            "The feed's push of the same version is the same view, so a client that keeps the highest version sees nothing new.");
+    }
+
+    [Fact]
+    public async Task A_command_whose_push_ahead_of_the_feed_fails_is_still_acknowledged_and_the_feed_pushes_it()
+    {
+        await using var app = FunctionsApp.Start(WithKey(("SignalR:MaxAttempts", "1")));
+        var alice = app.Tokens.For(Unique("alice"));
+        var cartId = await app.CreateCartAsync(alice);
+        _service.AnswerNext(500);
+
+        var response = await app.AddItemAsync(alice, cartId);
+
+        Assert.Equal(200, response.Status);
+        var before = _service.Received.Count;
+        await app.TickAsync();
+        Assert.Equal(2, VersionOf(Assert.Single(_service.Received.Skip(before), r => r.Path == GroupSend(cartId))));
+    }
+
+    [Fact]
+    public async Task Removing_a_collaborator_is_not_pushed_ahead_of_the_feed_which_first_takes_them_out_of_the_group()
+    {
+        await using var app = FunctionsApp.Start(WithKey());
+        var alice = app.Tokens.For(Unique("alice"));
+        var bob = Unique("bob");
+        var cartId = await app.CreateCartAsync(alice);
+        Assert.Equal(200, (await app.CallAsync(
+            nameof(CartFunctions.AddCollaborator), HttpMethod.Post, $"/api/carts/{cartId}/collaborators",
+            r => CartFunctions.AddCollaborator(r, cartId), alice, new { userId = bob })).Status);
+        var before = _service.Received.Count;
+
+        var removed = await app.CallAsync(
+            nameof(CartFunctions.RemoveCollaborator), HttpMethod.Delete, $"/api/carts/{cartId}/collaborators/{bob}",
+            r => CartFunctions.RemoveCollaborator(r, cartId, bob), alice);
+
+        Assert.Equal(200, removed.Status);
+        Assert.DoesNotContain(_service.Received.Skip(before), r => r.Path == GroupSend(cartId));
+    }
+
+    private static string GroupSend(string cartId) => $"/api/hubs/cartorders/groups/cart-{cartId}/:send";
+
+    private static long VersionOf(ReceivedRequest push) => push.Json().GetProperty("arguments")[0].GetProperty("version").GetInt64();
 
     private Dictionary<string, string?> WithKey(params (string Key, string Value)[] more)
     {

@@ -136,6 +136,15 @@ public sealed partial class AppSettingsTests(InfraFixture infra)
     }
 
     [Fact]
+    public void The_function_app_allows_no_credentials_across_origins_since_browsers_send_bearer_tokens_only()
+    {
+        // The web client's fetch calls and its SignalR connection (withCredentials: false) send no
+        // cookies, so no origin needs Access-Control-Allow-Credentials.
+        Assert.False(infra.Template.One("Microsoft.Web/sites").Properties.At("siteConfig.cors.supportCredentials").GetBoolean());
+        Assert.False(infra.Defaults.One("Microsoft.Web/sites").At("properties.siteConfig.cors.supportCredentials").GetBoolean());
+    }
+
+    [Fact]
     public void Extra_origins_are_added_after_the_web_client()
     {
         var api = infra.Overrides.One("Microsoft.Web/sites").Strings("properties.siteConfig.cors.allowedOrigins");

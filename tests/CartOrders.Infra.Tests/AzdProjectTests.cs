@@ -66,6 +66,54 @@ public sealed partial class AzdProjectTests(InfraFixture infra)
     }
 
     [Fact]
+    public void Azure_yaml_runs_the_entra_hook_before_provisioning_and_the_web_config_hook_after_it_in_both_shells()
+    {
+        var hooks = (YamlMappingNode)AzureYaml()["hooks"];
+
+        foreach (var (hook, script) in new[] { ("preprovision", "entra-apps"), ("postprovision", "web-config") })
+        {
+            var entry = (YamlMappingNode)hooks[hook];
+            foreach (var (platform, shell, extension) in new[] { ("posix", "sh", ".sh"), ("windows", "pwsh", ".ps1") })
+            {
+                var step = (YamlMappingNode)entry[platform];
+                Assert.Equal(shell, ((YamlScalarNode)step["shell"]).Value);
+                Assert.Equal($"./infra/hooks/{script}{extension}", ((YamlScalarNode)step["run"]).Value);
+                Assert.Equal("false", ((YamlScalarNode)step["continueOnError"]).Value);
+                Assert.True(File.Exists(Repository.PathOf("infra", "hooks", script + extension)), $"{script}{extension} is missing.");
+            }
+        }
+    }
+
+    [Fact]
+    public void Azd_up_provisions_before_it_packages_so_the_web_package_has_the_config_of_the_deployment()
+    {
+        var steps = (YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)AzureYaml()["workflows"])["up"])["steps"];
+
+        Assert.Equal(
+            ["provision", "package --all", "deploy --all"],
+            steps.Children.Select(s => ((YamlScalarNode)((YamlMappingNode)s)["azd"]).Value));
+    }
+
+    [Fact]
+    public void The_values_the_hooks_set_feed_the_template_and_the_values_the_web_config_reads_are_outputs()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(Repository.PathOf("infra", "main.parameters.json")));
+        var values = document.RootElement.At("parameters").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Text("value"));
+        var outputs = infra.Template.Root.At("outputs").Members();
+        var webConfig = File.ReadAllText(Repository.PathOf("infra", "hooks", "web-config.sh"));
+
+        Assert.Equal("${API_CLIENT_ID}", values["apiClientId"]);
+        Assert.Equal("${ENTRA_TENANT_ID}", values["entraTenantId"]);
+        foreach (var name in new[] { "WEB_URL", "API_BASE_URL", "API_SCOPE", "ENTRA_TENANT_ID" })
+        {
+            Assert.Contains(name, outputs.Keys);
+            Assert.Contains($"$(value {name})", webConfig, StringComparison.Ordinal);
+        }
+
+        Assert.Equal($"api://{Scenarios.ApiClientId}/access_as_user", infra.Defaults.Outputs.Text("API_SCOPE"));
+    }
+
+    [Fact]
     public void Every_parameter_in_main_parameters_json_is_a_parameter_of_main_bicep()
     {
         using var document = JsonDocument.Parse(File.ReadAllText(Repository.PathOf("infra", "main.parameters.json")));

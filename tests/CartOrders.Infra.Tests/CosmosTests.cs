@@ -63,13 +63,13 @@ public sealed class CosmosTests(InfraFixture infra)
     }
 
     [Fact]
-    public void Cosmos_account_accepts_only_entra_id_and_uses_session_consistency()
+    public void Cosmos_account_accepts_only_entra_id_and_uses_strong_consistency_so_every_instance_reads_its_writes()
     {
         var account = infra.Template.One(Account).Properties;
 
         Assert.True(account.At("disableLocalAuth").GetBoolean());
         Assert.True(account.At("disableKeyBasedMetadataWriteAccess").GetBoolean());
-        Assert.Equal("Session", account.Text("consistencyPolicy.defaultConsistencyLevel"));
+        Assert.Equal("Strong", account.Text("consistencyPolicy.defaultConsistencyLevel"));
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Text;
+using CartOrders.Application.Feed;
 using CartOrders.Application.Ports;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CartOrders.Testing;
 
@@ -228,6 +230,109 @@ public abstract class StoreContract
 
         Assert.Equal("three", await store.Checkpoints.LoadAsync(a, Ct));
         Assert.Equal("two", await store.Checkpoints.LoadAsync(b, Ct));
+    }
+
+    [Fact]
+    public async Task A_checkpoint_saved_against_a_version_that_another_save_replaced_is_refused_and_the_newer_one_stays()
+    {
+        await using var store = await CreateStoreAsync();
+        var subscription = "cas-" + Guid.NewGuid().ToString("N");
+
+        Assert.Null(await store.Checkpoints.ReadAsync(subscription, Ct));
+        Assert.True(await store.Checkpoints.TrySaveAsync(subscription, "one", expectedVersion: null, Ct));
+        Assert.False(await store.Checkpoints.TrySaveAsync(subscription, "first-again", expectedVersion: null, Ct));
+        var one = await store.Checkpoints.ReadAsync(subscription, Ct);
+        Assert.Equal("one", one?.Value);
+
+        Assert.True(await store.Checkpoints.TrySaveAsync(subscription, "two", one!.Version, Ct));
+        Assert.False(await store.Checkpoints.TrySaveAsync(subscription, "one-and-a-half", one.Version, Ct));
+
+        var two = await store.Checkpoints.ReadAsync(subscription, Ct);
+        Assert.Equal("two", two?.Value);
+        Assert.NotEqual(one.Version, two!.Version);
+        Assert.Equal("two", await store.Checkpoints.LoadAsync(subscription, Ct));
+    }
+
+    [Fact]
+    public async Task A_pump_that_read_its_checkpoint_before_another_pump_saved_twice_cannot_move_it_back()
+    {
+        await using var store = await CreateStoreAsync();
+        var subscription = "pumps-" + Guid.NewGuid().ToString("N");
+        var stream = NewStream();
+        var ahead = new FeedPump(store.Feed, store.Checkpoints, new IgnoringHandler(subscription), new NothingParked(), NullLogger<FeedPump>.Instance);
+        var stalled = new StallingHandler(subscription);
+        var behind = new FeedPump(store.Feed, store.Checkpoints, stalled, new NothingParked(), NullLogger<FeedPump>.Instance);
+
+        await store.Events.AppendAsync(new AppendRequest(stream, 0, [Event()]), Ct);
+        var first = await PumpPastAsync(store, ahead, null);
+
+        // The stalled pump reads the first checkpoint and its batch, then waits inside its handler,
+        // as an instance that lost its lock would, while the other pump saves twice.
+        await store.Events.AppendAsync(new AppendRequest(stream, 1, [Event()]), Ct);
+        await store.Feed.WaitForEventsAsync(first, TimeSpan.FromSeconds(20), Ct);
+        var stalledRun = behind.RunOnceAsync(10_000, Ct);
+        await stalled.Entered.Task.WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        var second = await PumpPastAsync(store, ahead, first);
+        await store.Events.AppendAsync(new AppendRequest(stream, 2, [Event()]), Ct);
+        var third = await PumpPastAsync(store, ahead, second);
+
+        stalled.Release.SetResult();
+
+        Assert.Equal(0, await stalledRun.WaitAsync(TimeSpan.FromSeconds(20), Ct));
+        Assert.Contains(stalled.Seen, e => e.StreamId == stream && e.Version == 2);
+        Assert.Equal(third, await store.Checkpoints.LoadAsync(subscription, Ct));
+    }
+
+    /// <summary>Runs the pump until its saved checkpoint is past <paramref name="previous"/>; returns the new one.</summary>
+    private static async Task<string> PumpPastAsync(StoreUnderTest store, FeedPump pump, string? previous)
+    {
+        await store.Feed.WaitForEventsAsync(previous, TimeSpan.FromSeconds(20), Ct);
+        Assert.True(await pump.RunOnceAsync(10_000, Ct) > 0);
+        var saved = await store.Checkpoints.LoadAsync(pump.Subscription, Ct);
+        Assert.NotNull(saved);
+        Assert.NotEqual(previous, saved);
+        return saved;
+    }
+
+    private sealed class IgnoringHandler(string subscription) : IFeedHandler
+    {
+        public string Subscription => subscription;
+
+        public Task HandleAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private sealed class StallingHandler(string subscription) : IFeedHandler
+    {
+        public string Subscription => subscription;
+
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public List<StoredEvent> Seen { get; } = [];
+
+        public async Task HandleAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+        {
+            Seen.AddRange(events);
+            Entered.TrySetResult();
+            await Release.Task;
+        }
+    }
+
+    /// <summary>No stream is parked: these handlers never fail, so parking is not under test here.</summary>
+    private sealed class NothingParked : IParkedEventStore
+    {
+        public Task ParkAsync(IReadOnlyList<ParkedEvent> events, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("No event should be parked in this test.");
+
+        public Task<IReadOnlySet<string>> ParkedStreamsAsync(string subscription, IReadOnlyCollection<string> streamIds, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlySet<string>>(new HashSet<string>());
+
+        public Task<IReadOnlyList<ParkedEvent>> ListAsync(string? subscription, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<ParkedEvent>>([]);
+
+        public Task RemoveAsync(string subscription, string streamId, long throughVersion, CancellationToken cancellationToken = default) =>
+            Task.CompletedTask;
     }
 
     [Fact]

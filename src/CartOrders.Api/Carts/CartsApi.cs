@@ -1,6 +1,7 @@
 using System.Globalization;
 using CartOrders.Api.Http;
 using CartOrders.Api.Problems;
+using CartOrders.Api.Realtime;
 using CartOrders.Application.Commands;
 using CartOrders.Application.Ports;
 using CartOrders.Application.Projections;
@@ -185,8 +186,13 @@ public static class CartsApi
         var id = PathIds.Cart(cartId);
         var collaborator = PathIds.User(userId);
         var request = await CommandRequest.ReadAsync(http, actor, bodyRequired: false);
-        return await RunAsync(http, request, id, (state, catalog) =>
-            CartDecider.Decide(new RemoveCollaborator(actor, collaborator), state, catalog));
+        // Not pushed ahead of the feed: the feed takes the removed member out of the cart's group first.
+        return await RunAsync(
+            http,
+            request,
+            id,
+            (state, catalog) => CartDecider.Decide(new RemoveCollaborator(actor, collaborator), state, catalog),
+            pushAhead: false);
     });
 
     /// <summary>
@@ -226,9 +232,11 @@ public static class CartsApi
         CommandRequest request,
         CartId id,
         Func<Cart?, ProductCatalog, IReadOnlyList<CartEvent>> decide,
-        Func<Accepted<Cart>, CommandReply>? accepted = null)
+        Func<Accepted<Cart>, CommandReply>? accepted = null,
+        bool pushAhead = true)
     {
         var catalog = Service<ProductCatalog>(http);
+        var push = pushAhead ? http.RequestServices.GetService<IAcknowledgedCartPush>() : null;
         return CommandEndpoint.RunAsync(
             http,
             request,
@@ -237,7 +245,8 @@ public static class CartsApi
             state => decide(state, catalog),
             accepted ?? (a => CommandEndpoint.Reply(StatusCodes.Status200OK, View(a), a.Version)),
             state => state?.IsMember(request.Actor.UserId) == true,
-            ApiProblem.CartNotFound);
+            ApiProblem.CartNotFound,
+            push is null ? null : a => push.PushAsync(View(a), CancellationToken.None));
     }
 
     private static CartView View(Accepted<Cart> accepted) =>

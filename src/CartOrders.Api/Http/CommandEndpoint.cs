@@ -13,6 +13,8 @@ namespace CartOrders.Api.Http;
 /// (success or rule violation) is built inside the handler, so the very same bytes are stored
 /// for an Idempotency-Key and replayed later. Conditions outside the rules (a stale If-Match,
 /// a reused key, contention) are not stored: they say nothing final about the command.
+/// <c>acknowledged</c> runs once the command's events are appended, never for a refusal, a no-op or
+/// an Idempotency-Key replay (nothing new was written).
 /// </summary>
 public static class CommandEndpoint
 {
@@ -24,7 +26,8 @@ public static class CommandEndpoint
         Func<TState?, IReadOnlyList<TEvent>> decide,
         Func<Accepted<TState>, CommandReply> accepted,
         Func<TState?, bool> isVisible,
-        ApiProblem notFound)
+        ApiProblem notFound,
+        Func<Accepted<TState>, Task>? acknowledged = null)
         where TState : class
         where TEvent : IDomainEvent
     {
@@ -35,18 +38,29 @@ public static class CommandEndpoint
         var handler = http.RequestServices.GetRequiredService<CommandHandler>();
         try
         {
+            // The last outcome decided is the one written (a conflict decides again).
+            Outcome<TState>? last = null;
             var reply = await handler.HandleAsync(
                 type,
                 streamId,
                 request.Context,
                 decide,
-                outcome => outcome switch
+                outcome =>
                 {
-                    Accepted<TState> a => accepted(a),
-                    Refused<TState> r => Refusal(r.Error, r.Version),
-                    _ => throw new InvalidOperationException($"Unknown outcome {outcome.GetType().Name}."),
+                    last = outcome;
+                    return outcome switch
+                    {
+                        Accepted<TState> a => accepted(a),
+                        Refused<TState> r => Refusal(r.Error, r.Version),
+                        _ => throw new InvalidOperationException($"Unknown outcome {outcome.GetType().Name}."),
+                    };
                 },
                 http.RequestAborted);
+            if (acknowledged is not null && last is Accepted<TState> { NewEvents: > 0 } written)
+            {
+                await acknowledged(written);
+            }
+
             return new CommandReplyResult(reply);
         }
         catch (VersionMismatchException)

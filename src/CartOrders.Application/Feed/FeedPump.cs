@@ -19,6 +19,9 @@ public interface IFeedHandler
 /// the batch (at-least-once). A transient failure leaves the checkpoint where it was (the batch
 /// comes again). A permanent failure is narrowed down to the streams that cause it: those
 /// streams' events are parked with the reason and every other stream goes on, in order.
+/// The checkpoint is saved only if no other pump saved one since this one read it (compare and set on
+/// the version the store gave): a pump that lost its lock to another instance, and handled a batch the
+/// other has handled too (handlers are idempotent), cannot move the checkpoint back; it ends its run.
 /// </summary>
 public sealed partial class FeedPump(IEventFeed feed, ICheckpointStore checkpoints, IFeedHandler handler, IParkedEventStore parking, ILogger<FeedPump> logger)
 {
@@ -36,10 +39,14 @@ public sealed partial class FeedPump(IEventFeed feed, ICheckpointStore checkpoin
 
     public string Subscription => handler.Subscription;
 
-    /// <summary>Handles one batch; returns how many events it held (0 when the subscription is caught up). One caller at a time.</summary>
+    /// <summary>
+    /// Handles one batch; returns how many events it held, or 0 when the subscription is caught up or
+    /// another pump saved the checkpoint first. One caller at a time per pump.
+    /// </summary>
     public async Task<int> RunOnceAsync(int maxEvents = DefaultBatchSize, CancellationToken cancellationToken = default)
     {
-        var checkpoint = await checkpoints.LoadAsync(handler.Subscription, cancellationToken);
+        var stored = await checkpoints.ReadAsync(handler.Subscription, cancellationToken);
+        var checkpoint = stored?.Value;
         var ahead = Interlocked.Exchange(ref _readAhead, null);
         var batch = ahead is not null && ahead.After == checkpoint && ahead.MaxEvents == maxEvents
             ? await ahead.Batch
@@ -56,7 +63,7 @@ public sealed partial class FeedPump(IEventFeed feed, ICheckpointStore checkpoin
         {
             if (batch.Checkpoint != checkpoint)
             {
-                await checkpoints.SaveAsync(handler.Subscription, batch.Checkpoint, CancellationToken.None);
+                await SaveAsync(batch.Checkpoint, stored);
             }
 
             return 0;
@@ -70,10 +77,27 @@ public sealed partial class FeedPump(IEventFeed feed, ICheckpointStore checkpoin
             await HandleAsync(batch.Events);
         }
 
-        await checkpoints.SaveAsync(handler.Subscription, batch.Checkpoint, CancellationToken.None);
+        if (!await SaveAsync(batch.Checkpoint, stored))
+        {
+            return 0;
+        }
+
         Telemetry.FeedEventsHandled.Add(batch.Events.Count, new KeyValuePair<string, object?>("subscription", handler.Subscription));
         LogBatch(logger, handler.Subscription, batch.Events.Count);
         return batch.Events.Count;
+    }
+
+    private async Task<bool> SaveAsync(string checkpoint, StoredCheckpoint? read)
+    {
+        if (await checkpoints.TrySaveAsync(handler.Subscription, checkpoint, read?.Version, CancellationToken.None))
+        {
+            return true;
+        }
+
+        // Another pump has saved since this one read: what it read ahead is from an old position.
+        _readAhead = null;
+        LogCheckpointMoved(logger, handler.Subscription);
+        return false;
     }
 
     /// <summary>
@@ -174,6 +198,9 @@ public sealed partial class FeedPump(IEventFeed feed, ICheckpointStore checkpoin
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Feed {Subscription} parked stream {StreamId} from version {Version}")]
     private static partial void LogParked(ILogger logger, Exception error, string subscription, string streamId, long version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Feed {Subscription}: another pump saved the checkpoint since this one read it; this pump's checkpoint is dropped (its batch was handled twice, which handlers allow)")]
+    private static partial void LogCheckpointMoved(ILogger logger, string subscription);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Feed {Subscription} handled {Count} events")]
     private static partial void LogBatch(ILogger logger, string subscription, int count);

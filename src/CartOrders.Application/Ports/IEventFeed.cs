@@ -23,10 +23,24 @@ public interface IEventFeed
     Task WaitForEventsAsync(string? checkpoint, TimeSpan timeout, CancellationToken cancellationToken = default);
 }
 
+/// <summary>A checkpoint as stored, and the version the store gave that write (a Cosmos ETag; on SQLite the value itself, since positions only go up).</summary>
+public sealed record StoredCheckpoint(string Value, string Version);
+
 /// <summary>Where each feed subscription keeps its checkpoint.</summary>
 public interface ICheckpointStore
 {
     Task<string?> LoadAsync(string subscription, CancellationToken cancellationToken = default);
 
+    /// <summary>Saves whatever was there before: for tools and resets, not for a pump (see <see cref="TrySaveAsync"/>).</summary>
     Task SaveAsync(string subscription, string checkpoint, CancellationToken cancellationToken = default);
+
+    /// <summary>The checkpoint with its version, null when none was saved yet.</summary>
+    Task<StoredCheckpoint?> ReadAsync(string subscription, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Saves only when the stored checkpoint is still the one read at <paramref name="expectedVersion"/>
+    /// (null: none saved yet). False, and nothing written, when another pump has saved since: a pump
+    /// that lost its lock can never move a checkpoint back.
+    /// </summary>
+    Task<bool> TrySaveAsync(string subscription, string checkpoint, string? expectedVersion, CancellationToken cancellationToken = default);
 }

@@ -13,8 +13,13 @@ public sealed partial class FeedPumpFunction(FeedSubscriptions subscriptions, IL
 {
     public const string Name = "FeedPump";
 
-    /// <summary>Every 2 seconds (six fields: seconds first): the projection lag when the app is idle.</summary>
-    public const string Schedule = "*/2 * * * * *";
+    /// <summary>
+    /// Every 5 seconds (six fields: seconds first): the projection lag of lists, order placement and
+    /// publishing when the app is idle. Carts do not wait for it: an acknowledged cart command pushes
+    /// its new version itself. Each tick is billed as at least one second of the instance's memory,
+    /// so the period sets the always-ready instance's cost (docs/deploy.md, "What it costs").
+    /// </summary>
+    public const string Schedule = "*/5 * * * * *";
 
     [Function(Name)]
     public async Task RunAsync([TimerTrigger(Schedule, RunOnStartup = false, UseMonitor = false)] TimerInfo timer, CancellationToken cancellationToken)

@@ -17,7 +17,8 @@ public static class RealtimeServices
 
     /// <summary>
     /// Real-time through Azure SignalR Service in serverless mode (section <c>SignalR</c>): the REST
-    /// notifier and subscriptions, and the negotiator. Without the section, real-time is off.
+    /// notifier and subscriptions, the push of an acknowledged cart command ahead of the feed, and the
+    /// negotiator. Without the section, real-time is off.
     /// </summary>
     public static IServiceCollection AddServerlessRealtime(this IServiceCollection services, IConfiguration configuration)
     {
@@ -42,6 +43,7 @@ public static class RealtimeServices
         services.AddSingleton<SignalRRestClient>();
         services.AddSingleton<SignalRNegotiator>();
         services.AddSingleton<IRealtimeNotifier, SignalRRestNotifier>();
+        services.AddSingleton<IAcknowledgedCartPush, SignalRAcknowledgedCartPush>();
         services.AddSingleton<IRealtimeSubscriptions, SignalRCartSubscriptions>();
         return services;
     }

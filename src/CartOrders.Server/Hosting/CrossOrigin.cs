@@ -6,8 +6,10 @@ public static class CrossOrigin
 
     /// <summary>
     /// The web client served by this server needs no CORS. A client served elsewhere (a dev server
-    /// on another port) is allowed by listing its origin in <c>Cors:AllowedOrigins</c>; credentials
-    /// are allowed (SignalR needs them) and the headers the contract uses are exposed.
+    /// on another port, a static file server) is allowed by listing its origin in
+    /// <c>Cors:AllowedOrigins</c>, with the headers the contract uses exposed. Credentials (cookies)
+    /// are not allowed, as in Azure (infra/app/api.bicep): callers send bearer tokens, and the web
+    /// client's SignalR connection is made without credentials.
     /// </summary>
     public static WebApplicationBuilder AddCrossOrigin(this WebApplicationBuilder builder)
     {
@@ -20,7 +22,6 @@ public static class CrossOrigin
                 policy.WithOrigins(origins)
                     .AllowAnyHeader()
                     .AllowAnyMethod()
-                    .AllowCredentials()
                     .WithExposedHeaders("ETag", "Location", "Retry-After", "WWW-Authenticate");
             }
         }));

@@ -14,8 +14,8 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace CartOrders.Functions.Tests.Support;
 
-/// <summary>One request as the fake service received it.</summary>
-public sealed record ReceivedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Query, string? Authorization, string? ContentType, byte[] Body)
+/// <summary>One request as the fake service received it, and when (a <see cref="System.Diagnostics.Stopwatch"/> timestamp, once its body was read).</summary>
+public sealed record ReceivedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Query, string? Authorization, string? ContentType, byte[] Body, long ReceivedAt)
 {
     public string Bearer => Authorization is { } value && value.StartsWith("Bearer ", StringComparison.Ordinal)
         ? value["Bearer ".Length..]
@@ -110,7 +110,8 @@ public sealed class FakeSignalRService : IAsyncDisposable
             http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal),
             http.Request.Headers.Authorization.ToString() is { Length: > 0 } authorization ? authorization : null,
             http.Request.ContentType,
-            body.ToArray());
+            body.ToArray(),
+            System.Diagnostics.Stopwatch.GetTimestamp());
         _received.Enqueue(request);
 
         var (status, answer, retryAfter) = _scripted.TryDequeue(out var scripted) && scripted(request) is { } planned

@@ -14,6 +14,20 @@ internal sealed class InMemoryCheckpointStore : ICheckpointStore
     public Task<string?> LoadAsync(string subscription, CancellationToken cancellationToken = default) =>
         Task.FromResult(this[subscription]);
 
+    public Task<StoredCheckpoint?> ReadAsync(string subscription, CancellationToken cancellationToken = default) =>
+        Task.FromResult(this[subscription] is { } value ? new StoredCheckpoint(value, value) : null);
+
+    public async Task<bool> TrySaveAsync(string subscription, string checkpoint, string? expectedVersion, CancellationToken cancellationToken = default)
+    {
+        if (this[subscription] != expectedVersion)
+        {
+            return false;
+        }
+
+        await SaveAsync(subscription, checkpoint, cancellationToken);
+        return true;
+    }
+
     public Task SaveAsync(string subscription, string checkpoint, CancellationToken cancellationToken = default)
     {
         if (CrashOnNextSave)

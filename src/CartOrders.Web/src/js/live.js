@@ -40,7 +40,8 @@ export class LiveChannel {
       return;
     }
     this.connection = new signalR.HubConnectionBuilder()
-      .withUrl(`${this.base}/api`, { accessTokenFactory: () => this.token() })
+      // Bearer tokens only, no cookies: a cross-origin API (Azure) allows no credentials.
+      .withUrl(`${this.base}/api`, { accessTokenFactory: () => this.token(), withCredentials: false })
       .withAutomaticReconnect({
         nextRetryDelayInMilliseconds: (context) =>
           retryDelays[Math.min(context.previousRetryCount, retryDelays.length - 1)],
