@@ -10,7 +10,7 @@ namespace CartOrders.Api;
 
 public static class ApiEndpoints
 {
-    /// <summary>Every endpoint of api.md under <c>/api</c> (the dev token endpoint and the hub are the host's), and the operator's endpoints (parked events, orders by status).</summary>
+    /// <summary>Every endpoint of api.md under <c>/api</c> (the dev token endpoint and the hub are the host's), and the operator's endpoints (parked events, projections, orders by status).</summary>
     public static IEndpointRouteBuilder MapCartOrdersApi(this IEndpointRouteBuilder routes)
     {
         routes.MapProducts();
@@ -19,6 +19,7 @@ public static class ApiEndpoints
         routes.MapOrders();
         routes.MapHealth();
         routes.MapParkedEvents();
+        routes.MapProjections();
         routes.MapOperatorOrders();
         return routes;
     }

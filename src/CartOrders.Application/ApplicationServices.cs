@@ -22,6 +22,15 @@ public static class ApplicationServices
         services.TryAddSingleton<Projector>();
         services.TryAddSingleton<OrderPlacement>();
         services.TryAddSingleton<Abandonment.CartAbandonment>();
+        services.TryAddSingleton(Rebuilds.ProjectionDefinition.Views);
+        services.TryAddSingleton<Rebuilds.ProjectionRebuilder>();
+        return services;
+    }
+
+    /// <summary>Runs the views' rebuilds (asked for, or started by a new projection version) as a hosted service.</summary>
+    public static IServiceCollection AddProjectionRebuilds(this IServiceCollection services)
+    {
+        services.AddHostedService<Rebuilds.ProjectionRebuildService>();
         return services;
     }
 

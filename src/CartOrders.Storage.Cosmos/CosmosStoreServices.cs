@@ -26,7 +26,9 @@ public static class CosmosStoreServices
         services.AddSingleton<IEventStore, CosmosEventStore>();
         services.AddSingleton<IEventFeed, CosmosEventFeed>();
         services.AddSingleton<ICheckpointStore, CosmosCheckpointStore>();
-        services.AddSingleton<IViewStore, CosmosViewStore>();
+        services.AddSingleton<CosmosViewStore>();
+        services.AddSingleton<IViewStore>(sp => sp.GetRequiredService<CosmosViewStore>());
+        services.AddSingleton<IViewGenerations>(sp => sp.GetRequiredService<CosmosViewStore>());
         services.AddSingleton<IParkedEventStore, CosmosParkedEventStore>();
         services.AddHostedService<CosmosStoreInitializer>();
         services.TryAddSingleton(TimeProvider.System);

@@ -9,25 +9,35 @@ namespace CartOrders.Storage.Cosmos;
 /// Reading one view is a point read. A write is a read plus a create or an ETag-guarded replace, so
 /// versions never go back even with several projectors racing. Lists are the one place that queries
 /// across partitions (members and kind are indexed): that is the list path, never the command path.
+/// Generations: a view of a generation other than the first is stored under its kind with the
+/// generation appended (<c>cart@2</c>); which generation is live is one item in the leases
+/// container (<c>view-generations</c>, ETag-guarded), point-read by each reader before it reads.
 /// </summary>
-internal sealed class CosmosViewStore(CosmosDatabase database, CosmosRequests requests) : IViewStore
+internal sealed class CosmosViewStore(CosmosDatabase database, CosmosRequests requests) : IViewStore, IViewGenerations
 {
     private const int MaxWriteAttempts = 10;
+    private const string GenerationsId = "view-generations";
 
-    public async Task<ViewDocument?> GetAsync(string kind, string id, CancellationToken cancellationToken = default)
+    public async Task<ViewDocument?> GetAsync(string kind, string id, CancellationToken cancellationToken = default) =>
+        await GetAsync(kind, id, await LiveAsync(cancellationToken), cancellationToken);
+
+    public async Task<ViewDocument?> GetAsync(string kind, string id, int generation, CancellationToken cancellationToken = default)
     {
-        var found = await ReadAsync(kind, id, cancellationToken);
+        var found = await ReadAsync(ViewItem.StoredKind(kind, generation), id, cancellationToken);
         return found?.Item.ToDocument();
     }
 
-    public async Task<bool> UpsertAsync(ViewDocument document, CancellationToken cancellationToken = default)
+    public async Task<bool> UpsertAsync(ViewDocument document, CancellationToken cancellationToken = default) =>
+        await UpsertAsync(document, await LiveAsync(cancellationToken), cancellationToken);
+
+    public async Task<bool> UpsertAsync(ViewDocument document, int generation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(document);
-        var written = ViewItem.From(document);
+        var written = ViewItem.From(document, generation);
         var partition = new PartitionKey(written.Pk);
         for (var attempt = 1; attempt <= MaxWriteAttempts; attempt++)
         {
-            var current = await ReadAsync(document.Kind, document.Id, cancellationToken);
+            var current = await ReadAsync(written.Kind, document.Id, cancellationToken);
             if (current is { Item.Version: var stored } && stored >= document.Version)
             {
                 return false;
@@ -73,10 +83,10 @@ internal sealed class CosmosViewStore(CosmosDatabase database, CosmosRequests re
     /// </summary>
     public async Task<Page<ViewDocument>> ListForMemberAsync(string kind, string userId, PageRequest page, CancellationToken cancellationToken = default)
     {
-        await database.ReadyAsync(cancellationToken);
+        var live = await LiveAsync(cancellationToken);
         var query = new QueryDefinition("SELECT * FROM c WHERE ARRAY_CONTAINS(c.members, @user) AND c.kind = @kind ORDER BY c.createdAt DESC")
             .WithParameter("@user", userId)
-            .WithParameter("@kind", kind);
+            .WithParameter("@kind", ViewItem.StoredKind(kind, live));
         return await CosmosPaging.ReadPageAsync<ViewItem, ViewDocument>(
             database.Views, query, page, v => v.ToDocument(), requests, "list-views", cancellationToken);
     }
@@ -88,22 +98,73 @@ internal sealed class CosmosViewStore(CosmosDatabase database, CosmosRequests re
     /// </summary>
     public async Task<Page<ViewDocument>> ListByStatusAsync(string kind, string status, DateTimeOffset before, PageRequest page, CancellationToken cancellationToken = default)
     {
-        await database.ReadyAsync(cancellationToken);
+        var live = await LiveAsync(cancellationToken);
 
         // updatedAt is stored as the serializer writes a DateTimeOffset; the bound is written the same way.
         var bound = System.Text.Json.JsonSerializer.SerializeToElement(before, CosmosJson.Options).GetString();
         var query = new QueryDefinition("SELECT * FROM c WHERE c.kind = @kind AND c.updatedAt < @before AND c.json.status = @status ORDER BY c.updatedAt")
-            .WithParameter("@kind", kind)
+            .WithParameter("@kind", ViewItem.StoredKind(kind, live))
             .WithParameter("@before", bound)
             .WithParameter("@status", status);
         return await CosmosPaging.ReadPageAsync<ViewItem, ViewDocument>(
             database.Views, query, page, v => v.ToDocument(), requests, "list-views-by-status", cancellationToken);
     }
 
-    public async Task ClearAsync(CancellationToken cancellationToken = default)
+    public Task ClearAsync(CancellationToken cancellationToken = default) =>
+        DeleteAsync(new QueryDefinition("SELECT c.id, c.pk FROM c"), cancellationToken);
+
+    public async Task<ViewGenerationState> ReadAsync(CancellationToken cancellationToken = default)
     {
         await database.ReadyAsync(cancellationToken);
-        using var iterator = database.Views.GetItemQueryIterator<ViewKey>(new QueryDefinition("SELECT c.id, c.pk FROM c"));
+        var found = await requests.ReadItemAsync<GenerationsItem>(database.Leases, GenerationsId, new PartitionKey(GenerationsId), "read-view-generations", cancellationToken);
+        return found is { } stored ? stored.Item.State with { ETag = stored.ETag } : ViewGenerationState.Initial;
+    }
+
+    public async Task<bool> TrySaveAsync(ViewGenerationState state, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        await database.ReadyAsync(cancellationToken);
+        var partition = new PartitionKey(GenerationsId);
+        using var content = new MemoryStream(CosmosJson.Serialize(new GenerationsItem { Id = GenerationsId, State = state with { ETag = null } }));
+        using var response = state.ETag is { } etag
+            ? await requests.RunAsync(
+                "replace-view-generations",
+                database.Leases.Id,
+                () => database.Leases.ReplaceItemStreamAsync(content, GenerationsId, partition, new ItemRequestOptions { IfMatchEtag = etag }, cancellationToken),
+                CosmosRequests.Outcome)
+            : await requests.RunAsync(
+                "create-view-generations",
+                database.Leases.Id,
+                () => database.Leases.CreateItemStreamAsync(content, partition, cancellationToken: cancellationToken),
+                CosmosRequests.Outcome);
+        if (response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return true;
+    }
+
+    public async Task DropAsync(int generation, CancellationToken cancellationToken = default)
+    {
+        if (await LiveAsync(cancellationToken) == generation)
+        {
+            throw new InvalidOperationException($"Generation {generation} of the views is live; it cannot be dropped.");
+        }
+
+        var query = generation == 1
+            ? new QueryDefinition("SELECT c.id, c.pk FROM c WHERE CONTAINS(c.kind, '@') = false")
+            : new QueryDefinition("SELECT c.id, c.pk FROM c WHERE ENDSWITH(c.kind, @suffix)").WithParameter("@suffix", ViewItem.StoredKind(string.Empty, generation));
+        await DeleteAsync(query, cancellationToken);
+    }
+
+    private async Task<int> LiveAsync(CancellationToken cancellationToken) => (await ReadAsync(cancellationToken)).Live;
+
+    private async Task DeleteAsync(QueryDefinition keys, CancellationToken cancellationToken)
+    {
+        await database.ReadyAsync(cancellationToken);
+        using var iterator = database.Views.GetItemQueryIterator<ViewKey>(keys);
         while (iterator.HasMoreResults)
         {
             var page = await requests.RunAsync(
@@ -139,4 +200,11 @@ internal sealed class CosmosViewStore(CosmosDatabase database, CosmosRequests re
     }
 
     private sealed record ViewKey(string Id, string Pk);
+
+    private sealed record GenerationsItem
+    {
+        public required string Id { get; init; }
+
+        public required ViewGenerationState State { get; init; }
+    }
 }

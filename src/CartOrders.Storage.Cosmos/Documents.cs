@@ -158,11 +158,28 @@ internal sealed record ViewItem
 
     public static string IdOf(string kind, string viewId) => kind + "-" + viewId;
 
-    public static ViewItem From(ViewDocument document) => new()
+    /// <summary>The kind a generation's views are stored under: the kind itself for the first, so views stored before generations existed are generation 1.</summary>
+    public static string StoredKind(string kind, int generation)
     {
-        Id = IdOf(document.Kind, document.Id),
-        Pk = IdOf(document.Kind, document.Id),
-        Kind = document.Kind,
+        ArgumentNullException.ThrowIfNull(kind);
+        if (kind.Contains('@', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"A view kind cannot contain '@': '{kind}'.", nameof(kind));
+        }
+
+        return generation switch
+        {
+            1 => kind,
+            > 1 => kind + "@" + generation.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            _ => throw new ArgumentOutOfRangeException(nameof(generation), generation, "Generations count from 1."),
+        };
+    }
+
+    public static ViewItem From(ViewDocument document, int generation = 1) => new()
+    {
+        Id = IdOf(StoredKind(document.Kind, generation), document.Id),
+        Pk = IdOf(StoredKind(document.Kind, generation), document.Id),
+        Kind = StoredKind(document.Kind, generation),
         ViewId = document.Id,
         Version = document.Version,
         Members = [.. document.Members.Distinct(StringComparer.Ordinal)],
@@ -171,7 +188,7 @@ internal sealed record ViewItem
         CreatedAt = document.UpdatedAt,
     };
 
-    public ViewDocument ToDocument() => new(Kind, ViewId, Version, Members, CosmosJson.Extract(Json), UpdatedAt);
+    public ViewDocument ToDocument() => new(Kind.Split('@')[0], ViewId, Version, Members, CosmosJson.Extract(Json), UpdatedAt);
 }
 
 /// <summary>A feed subscription's checkpoint in the leases container (partition key /id).</summary>

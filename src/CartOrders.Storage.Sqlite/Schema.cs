@@ -57,6 +57,12 @@ internal static class Schema
             PRIMARY KEY (kind, user_id, id)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS view_members_by_id ON view_members (kind, id);
+        CREATE TABLE IF NOT EXISTS view_generations (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            live INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            revision INTEGER NOT NULL
+        );
         CREATE TABLE IF NOT EXISTS parked_events (
             subscription TEXT NOT NULL,
             stream_id TEXT NOT NULL,

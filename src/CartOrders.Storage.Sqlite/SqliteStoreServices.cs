@@ -21,7 +21,9 @@ public static class SqliteStoreServices
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<SqliteEventStore>());
         services.AddSingleton<IEventFeed>(sp => sp.GetRequiredService<SqliteEventStore>());
         services.AddSingleton<ICheckpointStore, SqliteCheckpointStore>();
-        services.AddSingleton<IViewStore, SqliteViewStore>();
+        services.AddSingleton<SqliteViewStore>();
+        services.AddSingleton<IViewStore>(sp => sp.GetRequiredService<SqliteViewStore>());
+        services.AddSingleton<IViewGenerations>(sp => sp.GetRequiredService<SqliteViewStore>());
         services.AddSingleton<IParkedEventStore, SqliteParkedEventStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SqliteRetention>();

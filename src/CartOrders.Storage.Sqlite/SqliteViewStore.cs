@@ -3,14 +3,30 @@ using CartOrders.Application.Ports;
 
 namespace CartOrders.Storage.Sqlite;
 
-public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore
+/// <summary>
+/// Views in the <c>views</c> and <c>view_members</c> tables. A generation other than the first is
+/// stored under its kind with the generation appended (<c>cart@2</c>), so the tables and their
+/// keys stay as they were; readers resolve the live generation within their one statement, from
+/// the single row of <c>view_generations</c>.
+/// </summary>
+public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore, IViewGenerations
 {
-    public async Task<ViewDocument?> GetAsync(string kind, string id, CancellationToken cancellationToken = default)
+    // The stored kind of the live generation, for a statement binding the plain kind as $k.
+    private const string LiveKind = "coalesce((SELECT CASE live WHEN 1 THEN $k ELSE $k || '@' || live END FROM view_generations), $k)";
+
+    public Task<ViewDocument?> GetAsync(string kind, string id, CancellationToken cancellationToken = default) =>
+        GetAsync(kind, id, LiveKind, cancellationToken);
+
+    public Task<ViewDocument?> GetAsync(string kind, string id, int generation, CancellationToken cancellationToken = default) =>
+        GetAsync(kind, id, "$k || $g", cancellationToken, generation);
+
+    private async Task<ViewDocument?> GetAsync(string kind, string id, string storedKind, CancellationToken cancellationToken, int generation = 1)
     {
         using var read = database.OpenRead();
         var query = read.Statements.Bind(
-            "SELECT version, json, updated_at, (SELECT json_group_array(user_id) FROM view_members m WHERE m.kind = v.kind AND m.id = v.id) FROM views v WHERE kind = $k AND id = $id",
-            ("$k", kind),
+            $"SELECT version, json, updated_at, (SELECT json_group_array(user_id) FROM view_members m WHERE m.kind = v.kind AND m.id = v.id) FROM views v WHERE kind = {storedKind} AND id = $id",
+            ("$k", CheckKind(kind)),
+            ("$g", Suffix(generation)),
             ("$id", id));
         using var reader = await query.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -25,38 +41,50 @@ public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore
     public Task<bool> UpsertAsync(ViewDocument document, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(document);
+        CheckKind(document.Kind);
+
+        // The live generation is read in the writer's own transaction, so a swap (also a write) is either before or after it.
         return database.Writer.WriteAsync(
-            statements =>
-            {
-                var written = statements.Execute(
-                    """
-                    INSERT INTO views (kind, id, version, json, updated_at, created_at) VALUES ($k, $id, $v, $j, $at, $at)
-                    ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, json = excluded.json, updated_at = excluded.updated_at
-                    WHERE excluded.version > views.version
-                    """,
-                    ("$k", document.Kind),
-                    ("$id", document.Id),
-                    ("$v", document.Version),
-                    ("$j", document.Json.ToArray()),
-                    ("$at", document.UpdatedAt.Ticks()));
-                if (written == 0)
-                {
-                    return false;
-                }
-
-                statements.Execute("DELETE FROM view_members WHERE kind = $k AND id = $id", ("$k", document.Kind), ("$id", document.Id));
-                foreach (var member in document.Members.Distinct(StringComparer.Ordinal))
-                {
-                    statements.Execute(
-                        "INSERT INTO view_members (kind, user_id, id) VALUES ($k, $u, $id)",
-                        ("$k", document.Kind),
-                        ("$u", member),
-                        ("$id", document.Id));
-                }
-
-                return true;
-            },
+            statements => Write(statements, document, document.Kind + Suffix(LiveGeneration(statements))),
             cancellationToken);
+    }
+
+    public Task<bool> UpsertAsync(ViewDocument document, int generation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var kind = CheckKind(document.Kind) + Suffix(generation);
+        return database.Writer.WriteAsync(statements => Write(statements, document, kind), cancellationToken);
+    }
+
+    private static bool Write(StatementCache statements, ViewDocument document, string storedKind)
+    {
+        var written = statements.Execute(
+            """
+            INSERT INTO views (kind, id, version, json, updated_at, created_at) VALUES ($k, $id, $v, $j, $at, $at)
+            ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, json = excluded.json, updated_at = excluded.updated_at
+            WHERE excluded.version > views.version
+            """,
+            ("$k", storedKind),
+            ("$id", document.Id),
+            ("$v", document.Version),
+            ("$j", document.Json.ToArray()),
+            ("$at", document.UpdatedAt.Ticks()));
+        if (written == 0)
+        {
+            return false;
+        }
+
+        statements.Execute("DELETE FROM view_members WHERE kind = $k AND id = $id", ("$k", storedKind), ("$id", document.Id));
+        foreach (var member in document.Members.Distinct(StringComparer.Ordinal))
+        {
+            statements.Execute(
+                "INSERT INTO view_members (kind, user_id, id) VALUES ($k, $u, $id)",
+                ("$k", storedKind),
+                ("$u", member),
+                ("$id", document.Id));
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -69,12 +97,12 @@ public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore
         var (afterTicks, afterId) = ParseAfter(page.After);
         using var read = database.OpenRead();
         var query = read.Statements.Bind(
-            """
+            $"""
             SELECT v.id, v.version, v.json, v.updated_at, v.created_at FROM view_members m JOIN views v ON v.kind = m.kind AND v.id = m.id
-            WHERE m.kind = $k AND m.user_id = $u AND (v.created_at < $t OR (v.created_at = $t AND v.id > $id))
+            WHERE m.kind = {LiveKind} AND m.user_id = $u AND (v.created_at < $t OR (v.created_at = $t AND v.id > $id))
             ORDER BY v.created_at DESC, v.id LIMIT $n
             """,
-            ("$k", kind),
+            ("$k", CheckKind(kind)),
             ("$u", userId),
             ("$t", afterTicks),
             ("$id", afterId),
@@ -100,15 +128,15 @@ public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore
         var (afterTicks, afterId) = page.After is null ? (long.MinValue, string.Empty) : ParseAfter(page.After);
         using var read = database.OpenRead();
         var query = read.Statements.Bind(
-            """
+            $"""
             SELECT id, version, json, updated_at,
                 (SELECT json_group_array(user_id) FROM view_members m WHERE m.kind = v.kind AND m.id = v.id)
             FROM views v
-            WHERE kind = $k AND updated_at < $before AND (updated_at > $t OR (updated_at = $t AND id > $id))
+            WHERE kind = {LiveKind} AND updated_at < $before AND (updated_at > $t OR (updated_at = $t AND id > $id))
                 AND json_extract(CAST(json AS TEXT), '$.status') = $status
             ORDER BY updated_at, id LIMIT $n
             """,
-            ("$k", kind),
+            ("$k", CheckKind(kind)),
             ("$before", before.Ticks()),
             ("$t", afterTicks),
             ("$id", afterId),
@@ -158,4 +186,85 @@ public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore
         database.Writer.WriteAsync(
             statements => statements.Execute("DELETE FROM view_members; DELETE FROM views;"),
             cancellationToken);
+
+    public async Task<ViewGenerationState> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        using var read = database.OpenRead();
+        var query = read.Statements.Bind("SELECT state, revision FROM view_generations");
+        using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return ViewGenerationState.Initial;
+        }
+
+        var state = System.Text.Json.JsonSerializer.Deserialize<ViewGenerationState>(reader.GetString(0), s_json)
+            ?? throw new InvalidDataException("The stored view generations are empty.");
+        return state with { ETag = reader.GetInt64(1).ToString(CultureInfo.InvariantCulture) };
+    }
+
+    public Task<bool> TrySaveAsync(ViewGenerationState state, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var json = System.Text.Json.JsonSerializer.Serialize(state with { ETag = null }, s_json);
+        return database.Writer.WriteAsync(
+            statements =>
+            {
+                if (state.ETag is null)
+                {
+                    return statements.Execute(
+                        "INSERT INTO view_generations (id, live, state, revision) VALUES (1, $live, $s, 1) ON CONFLICT (id) DO NOTHING",
+                        ("$live", state.Live),
+                        ("$s", json)) == 1;
+                }
+
+                return long.TryParse(state.ETag, NumberStyles.None, CultureInfo.InvariantCulture, out var revision)
+                    && statements.Execute(
+                        "UPDATE view_generations SET live = $live, state = $s, revision = revision + 1 WHERE id = 1 AND revision = $r",
+                        ("$live", state.Live),
+                        ("$s", json),
+                        ("$r", revision)) == 1;
+            },
+            cancellationToken);
+    }
+
+    /// <summary>Deletes a thousand rows a write, so other writers are not held up behind one large transaction.</summary>
+    public async Task DropAsync(int generation, CancellationToken cancellationToken = default)
+    {
+        var pattern = generation == 1 ? null : "%@" + generation.ToString(CultureInfo.InvariantCulture);
+        var of = pattern is null ? "instr(kind, '@') = 0" : "kind LIKE $p";
+        int deleted;
+        do
+        {
+            deleted = await database.Writer.WriteAsync(
+                statements =>
+                {
+                    if (LiveGeneration(statements) == generation)
+                    {
+                        throw new InvalidOperationException($"Generation {generation} of the views is live; it cannot be dropped.");
+                    }
+
+                    return statements.Execute($"DELETE FROM view_members WHERE (kind, user_id, id) IN (SELECT kind, user_id, id FROM view_members WHERE {of} LIMIT 1000)", ("$p", pattern))
+                        + statements.Execute($"DELETE FROM views WHERE (kind, id) IN (SELECT kind, id FROM views WHERE {of} LIMIT 1000)", ("$p", pattern));
+                },
+                cancellationToken);
+        }
+        while (deleted > 0);
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions s_json = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    private static int LiveGeneration(StatementCache statements) =>
+        statements.Scalar("SELECT live FROM view_generations") is long live ? checked((int)live) : 1;
+
+    /// <summary>What a generation appends to the kinds it stores: nothing for the first, so views stored before generations existed are generation 1.</summary>
+    private static string Suffix(int generation) =>
+        generation switch
+        {
+            1 => string.Empty,
+            > 1 => "@" + generation.ToString(CultureInfo.InvariantCulture),
+            _ => throw new ArgumentOutOfRangeException(nameof(generation), generation, "Generations count from 1."),
+        };
+
+    private static string CheckKind(string kind) =>
+        kind.Contains('@', StringComparison.Ordinal) ? throw new ArgumentException($"A view kind cannot contain '@': '{kind}'.", nameof(kind)) : kind;
 }

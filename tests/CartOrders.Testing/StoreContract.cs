@@ -548,6 +548,64 @@ public abstract class StoreContract
         return all;
     }
 
+    [Fact]
+    public async Task A_generation_built_beside_the_live_one_is_read_only_once_a_save_makes_it_live_and_the_old_one_can_then_be_dropped()
+    {
+        await using var store = await CreateStoreAsync();
+        var generations = Assert.IsAssignableFrom<IViewGenerations>(store.Views);
+        var id = Guid.NewGuid().ToString("N");
+        var member = "gen-" + id;
+        var before = await generations.ReadAsync(Ct);
+        var next = before.Highest + 1;
+
+        Assert.True(await store.Views.UpsertAsync(View(id, 1, [member], "{\"status\":\"open\",\"g\":\"old\"}"), Ct));
+        Assert.True(await generations.UpsertAsync(View(id, 2, [member], "{\"status\":\"open\",\"g\":\"new\"}"), next, Ct));
+        Assert.False(await generations.UpsertAsync(View(id, 1, [member], "{\"status\":\"open\",\"g\":\"older\"}"), next, Ct));
+
+        Assert.Equal(1, (await store.Views.GetAsync("cart", id, Ct))?.Version);
+        Assert.Equal(1, Assert.Single((await store.Views.ListForMemberAsync("cart", member, PageRequest.First(50), Ct)).Items).Version);
+        Assert.Equal(2, (await generations.GetAsync("cart", id, next, Ct))?.Version);
+        Assert.Equal(1, (await generations.GetAsync("cart", id, before.Live, Ct))?.Version);
+
+        var building = before with { Rebuild = new ViewRebuildState(next, 7, DateTimeOffset.UtcNow, 42, TimeSpan.FromSeconds(3)) };
+        Assert.True(await generations.TrySaveAsync(building, Ct));
+        Assert.False(await generations.TrySaveAsync(building with { Live = next }, Ct));
+        var saved = await generations.ReadAsync(Ct);
+        Assert.Equal((next, 7, 42L, TimeSpan.FromSeconds(3)), (saved.Rebuild?.Generation, saved.Rebuild?.Version, saved.Rebuild?.EventsDone, saved.Rebuild?.Busy));
+        Assert.Equal(1, (await store.Views.GetAsync("cart", id, Ct))?.Version);
+
+        Assert.True(await generations.TrySaveAsync(saved with { Live = next, LiveVersion = 7, Rebuild = null, Retired = before.Live, RetiredAt = DateTimeOffset.UtcNow }, Ct));
+        Assert.Equal(2, (await store.Views.GetAsync("cart", id, Ct))?.Version);
+        var listed = Assert.Single((await store.Views.ListForMemberAsync("cart", member, PageRequest.First(50), Ct)).Items);
+        Assert.Equal(("cart", 2L, "{\"status\":\"open\",\"g\":\"new\"}"), (listed.Kind, listed.Version, Encoding.UTF8.GetString(listed.Json.Span)));
+        Assert.Contains(
+            (await store.Views.ListByStatusAsync("cart", "open", DateTimeOffset.UtcNow.AddMinutes(1), PageRequest.First(200), Ct)).Items,
+            v => v.Id == id && v.Version == 2);
+
+        // A write to "the live views" now lands in the new generation.
+        Assert.True(await store.Views.UpsertAsync(View(id, 3, [member], "{\"status\":\"open\",\"g\":\"newer\"}"), Ct));
+        Assert.Equal(3, (await generations.GetAsync("cart", id, next, Ct))?.Version);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => generations.DropAsync(next, Ct));
+        await generations.DropAsync(before.Live, Ct);
+        Assert.Null(await generations.GetAsync("cart", id, before.Live, Ct));
+        Assert.Equal(3, (await store.Views.GetAsync("cart", id, Ct))?.Version);
+        Assert.Single((await store.Views.ListForMemberAsync("cart", member, PageRequest.First(50), Ct)).Items);
+    }
+
+    [Fact]
+    public async Task The_first_save_of_the_generations_is_refused_when_another_writer_saved_first()
+    {
+        await using var store = await CreateStoreAsync();
+        var generations = Assert.IsAssignableFrom<IViewGenerations>(store.Views);
+        var current = await generations.ReadAsync(Ct);
+        var version = current.LiveVersion + 1;
+
+        Assert.True(await generations.TrySaveAsync(current with { LiveVersion = version }, Ct));
+        Assert.False(await generations.TrySaveAsync(current with { LiveVersion = version + 1 }, Ct));
+        Assert.Equal(version, (await generations.ReadAsync(Ct)).LiveVersion);
+    }
+
     protected static ViewDocument View(string id, long version, string[] members, string json) =>
         new("cart", id, version, members, Encoding.UTF8.GetBytes(json), DateTimeOffset.UtcNow);
 

@@ -2,6 +2,7 @@ using CartOrders.Api.Problems;
 using CartOrders.Application;
 using CartOrders.Application.Ports;
 using CartOrders.Application.Projections;
+using CartOrders.Application.Rebuilds;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -11,8 +12,11 @@ using Microsoft.Extensions.Options;
 
 namespace CartOrders.Api.Health;
 
-/// <summary>The health answer: which store, how many events the views trail by, whether integration events are published.</summary>
-public sealed record HealthReport(string Status, string Store, long ProjectionLag, string Publishing);
+/// <summary>The health answer: which store, how many events the views trail by, whether integration events are published, and the rebuilds under way.</summary>
+public sealed record HealthReport(string Status, string Store, long ProjectionLag, string Publishing, IReadOnlyList<RebuildHealth> Rebuilds);
+
+/// <summary>A rebuild under way: which projection, and its progress.</summary>
+public sealed record RebuildHealth(string Projection, int Generation, long Position, long Remaining, double EventsPerSecond, double? SecondsLeft);
 
 /// <summary>What the host tells the health endpoint about itself.</summary>
 public sealed class HealthOptions
@@ -44,10 +48,10 @@ public static partial class HealthApi
         var options = services.GetRequiredService<IOptions<HealthOptions>>().Value;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         timeout.CancelAfter(options.ProbeTimeout);
-        long lag;
+        (long Lag, IReadOnlyList<RebuildHealth> Rebuilds) probe;
         try
         {
-            lag = await ProbeAsync(services, timeout.Token).WaitAsync(timeout.Token);
+            probe = await ProbeAsync(services, timeout.Token).WaitAsync(timeout.Token);
         }
         catch (Exception error) when (!http.RequestAborted.IsCancellationRequested)
         {
@@ -56,13 +60,23 @@ public static partial class HealthApi
         }
 
         var publishing = options.PublishingEnabled?.Invoke(services) == true ? "on" : "off";
-        return TypedResults.Ok(new HealthReport("healthy", options.Store, lag, publishing));
+        return TypedResults.Ok(new HealthReport("healthy", options.Store, probe.Lag, publishing, probe.Rebuilds));
     }
 
-    private static async Task<long> ProbeAsync(IServiceProvider services, CancellationToken cancellationToken)
+    private static async Task<(long, IReadOnlyList<RebuildHealth>)> ProbeAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         await services.GetRequiredService<IEventStore>().ReadSnapshotAsync("health-probe", cancellationToken);
-        return await ApplicationServices.CreatePump<Projector>(services).LagAsync(cancellationToken);
+        var lag = await ApplicationServices.CreatePump<Projector>(services).LagAsync(cancellationToken);
+        var rebuilds = new List<RebuildHealth>();
+        foreach (var rebuilder in services.GetServices<ProjectionRebuilder>())
+        {
+            if ((await rebuilder.StatusAsync(cancellationToken)).Rebuild is { } p)
+            {
+                rebuilds.Add(new RebuildHealth(rebuilder.Name, p.Generation, p.Position, p.Remaining, p.EventsPerSecond, p.SecondsLeft));
+            }
+        }
+
+        return (lag, rebuilds);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Health probe of the {Store} store failed")]

@@ -11,44 +11,13 @@ namespace CartOrders.Application.Feed;
 public sealed partial class FeedPumpService(FeedPump pump, ILogger<FeedPumpService> logger) : BackgroundService
 {
     private static readonly TimeSpan s_pollInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(30);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (await pump.RunOnceAsync(cancellationToken: stoppingToken) == 0)
-                {
-                    await pump.WaitForEventsAsync(s_pollInterval, stoppingToken);
-                }
-
-                failures = 0;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-#pragma warning disable CA1031 // a pump must outlive any handler failure; it logs and retries
-            catch (Exception error)
-#pragma warning restore CA1031
-            {
-                failures++;
-                var delay = TimeSpan.FromMilliseconds(Math.Min(s_maxBackoff.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(failures, 10))));
-                LogFailure(logger, error, pump.Subscription, failures, delay);
-                try
-                {
-                    await Task.Delay(delay, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        BackgroundTurns.RunAsync(
+            async token => await pump.RunOnceAsync(cancellationToken: token) > 0,
+            token => pump.WaitForEventsAsync(s_pollInterval, token),
+            (error, failures, delay) => LogFailure(logger, error, pump.Subscription, failures, delay),
+            stoppingToken);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Feed {Subscription} failed ({Failures} in a row); retrying in {Delay}")]
     private static partial void LogFailure(ILogger logger, Exception error, string subscription, int failures, TimeSpan delay);

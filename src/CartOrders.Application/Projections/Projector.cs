@@ -15,83 +15,131 @@ namespace CartOrders.Application.Projections;
 /// The streams of a batch are independent, so they are projected concurrently (bounded), each
 /// stream's own work in order: a large batch (a catch-up, a rebuild) then shares group commits
 /// for its view writes instead of waiting for one commit per stream.
+/// While the views are rebuilt as a new generation (<see cref="IViewGenerations"/>), each view is
+/// written into that generation too, so the new one misses nothing that comes after the rebuild
+/// read past it.
 /// </summary>
-public sealed partial class Projector(StreamLoader loader, IViewStore views, IRealtimeNotifier notifier, ILogger<Projector> logger) : IFeedHandler
+public sealed partial class Projector(StreamLoader loader, IViewStore views, IRealtimeNotifier notifier, ILogger<Projector> logger, IViewGenerations? generations = null) : IFeedHandler
 {
     public const string CartKind = "cart";
     public const string OrderKind = "order";
 
+    /// <summary>The subscription name, which is also the projection's name.</summary>
+    public const string Name = "projector";
+
+    /// <summary>
+    /// The version of the views' shape. Raise it with any change to what a view holds: a host started
+    /// with a version other than the live views' rebuilds them as a new generation by itself.
+    /// </summary>
+    public const int Version = 1;
+
     private const int MaxConcurrentStreams = 32;
 
-    public string Subscription => "projector";
+    public string Subscription => Name;
 
-    public async Task HandleAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    public Task HandleAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var streams = events.GroupBy(e => e.StreamId).ToList();
-        if (streams.Count == 1)
-        {
-            await ProjectStreamAsync(streams[0], cancellationToken);
-            return;
-        }
-
-        await Parallel.ForEachAsync(
-            streams,
-            new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentStreams, CancellationToken = cancellationToken },
-            (stream, token) => new ValueTask(ProjectStreamAsync(stream, token)));
+        return ProjectAsync(events, intoOnly: null, cancellationToken);
     }
 
-    private Task ProjectStreamAsync(IGrouping<string, StoredEvent> stream, CancellationToken cancellationToken) =>
-        stream.Key.StartsWith("cart-", StringComparison.Ordinal) ? ProjectCartAsync(stream.Key, stream, cancellationToken)
-        : stream.Key.StartsWith("order-", StringComparison.Ordinal) ? ProjectOrderAsync(stream.Key, stream.Max(e => e.Version), cancellationToken)
-        : Task.CompletedTask;
+    /// <summary>Writes the batch's views into one generation only, pushing nothing: the work of a rebuild.</summary>
+    public Task ProjectIntoAsync(IReadOnlyList<StoredEvent> events, int generation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        return generations is null
+            ? throw new InvalidOperationException("This store keeps no generations of its views.")
+            : ProjectAsync(events, generation, cancellationToken);
+    }
 
-    private async Task ProjectCartAsync(string streamId, IEnumerable<StoredEvent> events, CancellationToken cancellationToken)
+    /// <summary>A view made from a stream's state, and the pushes to make once it is written to the live views.</summary>
+    private sealed record ViewChange(ViewDocument Document, Func<Task> Push);
+
+    /// <summary>
+    /// Loads every stream's state first, then reads which generation is being built, then writes.
+    /// In that order a state loaded before a rebuild began holds only events the rebuild itself
+    /// reads (and loads again after it began); a state loaded after is written into the rebuild's
+    /// generation too, before the live one, so the new generation is never behind the live one.
+    /// </summary>
+    private async Task ProjectAsync(IReadOnlyList<StoredEvent> events, int? intoOnly, CancellationToken cancellationToken)
+    {
+        var streams = events.GroupBy(e => e.StreamId).ToList();
+        var changes = new ViewChange?[streams.Count];
+        await ForEachAsync(Enumerable.Range(0, streams.Count).ToList(), async (i, token) => changes[i] = await MakeAsync(streams[i], token), cancellationToken);
+        var building = intoOnly is null && generations is not null ? (await generations.ReadAsync(cancellationToken)).Rebuild?.Generation : null;
+        await ForEachAsync(
+            changes.OfType<ViewChange>().ToList(),
+            async (change, token) =>
+            {
+                if (intoOnly is { } only)
+                {
+                    await generations!.UpsertAsync(change.Document, only, token);
+                    return;
+                }
+
+                if (building is { } next)
+                {
+                    await generations!.UpsertAsync(change.Document, next, token);
+                }
+
+                if (await views.UpsertAsync(change.Document, token))
+                {
+                    await change.Push();
+                }
+            },
+            cancellationToken);
+    }
+
+    private static Task ForEachAsync<T>(IReadOnlyList<T> items, Func<T, CancellationToken, Task> work, CancellationToken cancellationToken) =>
+        items.Count == 1
+            ? work(items[0], cancellationToken)
+            : Parallel.ForEachAsync(
+                items,
+                new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentStreams, CancellationToken = cancellationToken },
+                (item, token) => new ValueTask(work(item, token)));
+
+    private Task<ViewChange?> MakeAsync(IGrouping<string, StoredEvent> stream, CancellationToken cancellationToken) =>
+        stream.Key.StartsWith("cart-", StringComparison.Ordinal) ? MakeCartAsync(stream.Key, stream, cancellationToken)
+        : stream.Key.StartsWith("order-", StringComparison.Ordinal) ? MakeOrderAsync(stream.Key, stream.Max(e => e.Version), cancellationToken)
+        : Task.FromResult<ViewChange?>(null);
+
+    private async Task<ViewChange?> MakeCartAsync(string streamId, IEnumerable<StoredEvent> events, CancellationToken cancellationToken)
     {
         var loaded = await loader.LoadAtLeastAsync(StreamTypes.Cart, streamId, events.Max(e => e.Version), cancellationToken);
         if (loaded.State is not { } cart)
         {
-            return;
+            return null;
         }
 
         // An abandoned cart is listed for no one (it is off its members' lists); it stays readable by id.
         var view = Projection.ToView(cart, loaded.Version, loaded.UpdatedAt);
-        var written = await views.UpsertAsync(
-            new ViewDocument(CartKind, cart.CartId, loaded.Version, cart.Status == CartStatus.Abandoned ? [] : [.. view.Members], Json.Serialize(view), loaded.UpdatedAt),
-            cancellationToken);
-        if (!written)
+        var document = new ViewDocument(CartKind, cart.CartId, loaded.Version, cart.Status == CartStatus.Abandoned ? [] : [.. view.Members], Json.Serialize(view), loaded.UpdatedAt);
+        return new ViewChange(document, async () =>
         {
-            return;
-        }
-
-        foreach (var removed in events.Where(e => EventSerializer.Is<CollaboratorRemoved>(e.Type)))
-        {
-            var userId = ((CollaboratorRemoved)EventSerializer.Deserialize(removed.Type, removed.Data)).UserId;
-            if (!cart.Collaborators.Contains(userId))
+            foreach (var removed in events.Where(e => EventSerializer.Is<CollaboratorRemoved>(e.Type)))
             {
-                await PushAsync(() => notifier.RemoveUserFromCartAsync(cart.CartId, userId, cancellationToken), streamId);
+                var userId = ((CollaboratorRemoved)EventSerializer.Deserialize(removed.Type, removed.Data)).UserId;
+                if (!cart.Collaborators.Contains(userId))
+                {
+                    await PushAsync(() => notifier.RemoveUserFromCartAsync(cart.CartId, userId, cancellationToken), streamId);
+                }
             }
-        }
 
-        await PushAsync(() => notifier.CartUpdatedAsync(view, cancellationToken), streamId);
+            await PushAsync(() => notifier.CartUpdatedAsync(view, cancellationToken), streamId);
+        });
     }
 
-    private async Task ProjectOrderAsync(string streamId, long atLeast, CancellationToken cancellationToken)
+    private async Task<ViewChange?> MakeOrderAsync(string streamId, long atLeast, CancellationToken cancellationToken)
     {
         var loaded = await loader.LoadAtLeastAsync(StreamTypes.Order, streamId, atLeast, cancellationToken);
         if (loaded.State is not { } order)
         {
-            return;
+            return null;
         }
 
         var view = Projection.ToView(order, loaded.Version);
-        var written = await views.UpsertAsync(
-            new ViewDocument(OrderKind, order.OrderId, loaded.Version, [order.CustomerId], Json.Serialize(view), loaded.UpdatedAt),
-            cancellationToken);
-        if (written)
-        {
-            await PushAsync(() => notifier.OrderUpdatedAsync(view, cancellationToken), streamId);
-        }
+        var document = new ViewDocument(OrderKind, order.OrderId, loaded.Version, [order.CustomerId], Json.Serialize(view), loaded.UpdatedAt);
+        return new ViewChange(document, () => PushAsync(() => notifier.OrderUpdatedAsync(view, cancellationToken), streamId));
     }
 
     // A push is best effort: the view is written and clients can always read it, so a failed

@@ -13,7 +13,7 @@ public static class FeedServices
     /// The feed subscriptions this host runs, each a hosted pump with its own checkpoint: the
     /// projector (views, then pushes), order placement, and the integration publisher (Service Bus
     /// when the <c>ServiceBus</c> section is set, else events are only logged; health reports which),
-    /// and the sweep that abandons idle carts (section <c>Abandonment</c>).
+    /// the sweep that abandons idle carts (section <c>Abandonment</c>), and the views' blue/green rebuilds.
     /// </summary>
     public static WebApplicationBuilder AddFeedPumps(this WebApplicationBuilder builder)
     {
@@ -23,6 +23,7 @@ public static class FeedServices
         builder.Services.AddIntegrationPublishing(builder.Configuration);
         builder.Services.AddFeedPump<IntegrationPublisherHandler>();
         builder.Services.AddHostedService<CartAbandonmentService>();
+        builder.Services.AddProjectionRebuilds();
         builder.Services.Configure<HealthOptions>(o => o.PublishingEnabled = services => services.GetRequiredService<IIntegrationPublisher>().IsEnabled);
         return builder;
     }
