@@ -390,6 +390,24 @@ public abstract class ProjectionRebuildTests : IAsyncLifetime
         public async Task SaveAsync(string subscription, string checkpoint, CancellationToken cancellationToken = default)
         {
             await inner.SaveAsync(subscription, checkpoint, cancellationToken);
+            Saved(subscription);
+        }
+
+        public Task<StoredCheckpoint?> ReadAsync(string subscription, CancellationToken cancellationToken = default) => inner.ReadAsync(subscription, cancellationToken);
+
+        public async Task<bool> TrySaveAsync(string subscription, string checkpoint, string? expectedVersion, CancellationToken cancellationToken = default)
+        {
+            var saved = await inner.TrySaveAsync(subscription, checkpoint, expectedVersion, cancellationToken);
+            if (saved)
+            {
+                Saved(subscription);
+            }
+
+            return saved;
+        }
+
+        private void Saved(string subscription)
+        {
             if (subscription.Contains('@', StringComparison.Ordinal))
             {
                 brake.Engage();
@@ -421,6 +439,16 @@ public abstract class ProjectionRebuildTests : IAsyncLifetime
         }
 
         public Task SaveAsync(string subscription, string checkpoint, CancellationToken cancellationToken = default) => inner.SaveAsync(subscription, checkpoint, cancellationToken);
+
+        public async Task<StoredCheckpoint?> ReadAsync(string subscription, CancellationToken cancellationToken = default)
+        {
+            var stored = await inner.ReadAsync(subscription, cancellationToken);
+            loads.Enqueue((subscription, stored?.Value));
+            return stored;
+        }
+
+        public Task<bool> TrySaveAsync(string subscription, string checkpoint, string? expectedVersion, CancellationToken cancellationToken = default) =>
+            inner.TrySaveAsync(subscription, checkpoint, expectedVersion, cancellationToken);
     }
 }
 
