@@ -139,7 +139,7 @@ public sealed class FunctionsMetadataTests
     private static void AssertFunctions(JsonElement metadata)
     {
         var functions = metadata.EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!, StringComparer.Ordinal);
-        Assert.Equal(HttpFunctions.Select(f => f.Name).Append("FeedPump").Append("AbandonIdleCarts").Append("RebuildProjections").Order(), functions.Keys.Order());
+        Assert.Equal(HttpFunctions.Select(f => f.Name).Append("FeedPump").Append("AbandonIdleCarts").Order(), functions.Keys.Order());
         foreach (var (name, method, route) in HttpFunctions)
         {
             var trigger = Trigger(functions[name]);
@@ -156,9 +156,6 @@ public sealed class FunctionsMetadataTests
         var abandonment = Trigger(functions["AbandonIdleCarts"]);
         Assert.Equal("timerTrigger", abandonment.GetProperty("type").GetString());
         Assert.Equal("0 17 * * * *", abandonment.GetProperty("schedule").GetString());
-        var rebuilds = Trigger(functions[Feed.ProjectionRebuildFunction.Name]);
-        Assert.Equal("timerTrigger", rebuilds.GetProperty("type").GetString());
-        Assert.Equal(Feed.ProjectionRebuildFunction.Schedule, rebuilds.GetProperty("schedule").GetString());
     }
 
     private static JsonElement Trigger(JsonElement function) =>

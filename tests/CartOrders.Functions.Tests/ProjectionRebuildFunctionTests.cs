@@ -12,11 +12,11 @@ using static CartOrders.Functions.Tests.Support.Calls;
 
 namespace CartOrders.Functions.Tests;
 
-/// <summary>The views' blue/green rebuild in the function app: its timer function rebuilds a new projection version by itself.</summary>
+/// <summary>The views' blue/green rebuild in the function app: the feed's timer function rebuilds a new projection version by itself.</summary>
 public sealed class ProjectionRebuildFunctionTests
 {
     [Fact]
-    public async Task The_rebuild_timer_of_an_app_deployed_with_a_new_projection_version_rebuilds_the_views_and_swaps_them_in()
+    public async Task The_feed_timer_of_an_app_deployed_with_a_new_projection_version_rebuilds_the_views_and_swaps_them_in()
     {
         var folder = Directory.CreateTempSubdirectory("cartorders-functions-rebuild-");
         try
@@ -32,14 +32,13 @@ public sealed class ProjectionRebuildFunctionTests
                 }
 
                 await first.TickAsync();
-                await RunRebuildTimerAsync(first);
                 var adopted = await first.Get<IViewGenerations>().ReadAsync(TestContext.Current.CancellationToken);
                 Assert.Equal((1, Projector.Version, null), (adopted.Live, adopted.LiveVersion, adopted.Rebuild));
             }
 
             var bumped = new ProjectionDefinition(Projector.Name, Projector.Version + 1);
             await using var second = FunctionsApp.Start(settings, services => services.Replace(ServiceDescriptor.Singleton(bumped)));
-            await RunRebuildTimerAsync(second);
+            await second.TickAsync();
 
             var state = await second.Get<IViewGenerations>().ReadAsync(TestContext.Current.CancellationToken);
             Assert.Equal((2, bumped.Version, null, 1), (state.Live, state.LiveVersion, state.Rebuild, state.Retired));
@@ -53,8 +52,4 @@ public sealed class ProjectionRebuildFunctionTests
             folder.Delete(recursive: true);
         }
     }
-
-    private static Task RunRebuildTimerAsync(FunctionsApp app) =>
-        new ProjectionRebuildFunction(app.Get<ProjectionRebuilder>(), app.Get<IOptions<FeedOptions>>())
-            .RunAsync(new TimerInfo(), TestContext.Current.CancellationToken);
 }

@@ -1,15 +1,26 @@
+using CartOrders.Application.Rebuilds;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CartOrders.Functions.Feed;
 
 /// <summary>
-/// The change feed, pulled on a timer: every tick drains each subscription from its checkpoint.
-/// The name is the one infra/app/api.bicep keeps an always-ready instance for (<c>function:FeedPump</c>).
-/// The timer trigger runs one execution at a time across all instances (the host holds a lock in
-/// its storage), and never starts a tick while the previous one still runs.
+/// The change feed, pulled on a timer: every tick drains each subscription from its checkpoint,
+/// then moves the views' blue/green rebuild on (a new projection version starts one by itself; a
+/// tick with no rebuild costs one point read). One timer, not two: each execution is billed as at
+/// least a second of the instance's memory, and this one runs on the always-ready instance
+/// infra/app/api.bicep keeps for its name (<c>function:FeedPump</c>). The timer trigger runs one
+/// execution at a time across all instances (the host holds a lock in its storage), and never
+/// starts a tick while the previous one still runs. Rebuilds are asked for through the local
+/// server's <c>POST /api/admin/projections/{name}/rebuild</c> on the same store: the Functions host
+/// reserves routes that start with <c>admin</c>.
 /// </summary>
-public sealed partial class FeedPumpFunction(FeedSubscriptions subscriptions, ILogger<FeedPumpFunction> logger)
+public sealed partial class FeedPumpFunction(
+    FeedSubscriptions subscriptions,
+    ProjectionRebuilder rebuilder,
+    IOptions<FeedOptions> options,
+    ILogger<FeedPumpFunction> logger)
 {
     public const string Name = "FeedPump";
 
@@ -37,6 +48,8 @@ public sealed partial class FeedPumpFunction(FeedSubscriptions subscriptions, IL
                 LogDrained(logger, tick.Subscription, tick.Events);
             }
         }
+
+        await rebuilder.RunAsync(options.Value.TickBudget, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Feed tick is past due (the app was busy or asleep)")]

@@ -44,6 +44,10 @@ public static class Calls
 
     /// <summary>One tick of the FeedPump timer function, as the host would trigger it.</summary>
     public static Task TickAsync(this FunctionsApp app) =>
-        new FeedPumpFunction(app.Get<FeedSubscriptions>(), app.Services.GetRequiredService<ILogger<FeedPumpFunction>>())
+        new FeedPumpFunction(
+                app.Get<FeedSubscriptions>(),
+                app.Get<CartOrders.Application.Rebuilds.ProjectionRebuilder>(),
+                app.Get<Microsoft.Extensions.Options.IOptions<FeedOptions>>(),
+                app.Services.GetRequiredService<ILogger<FeedPumpFunction>>())
             .RunAsync(new TimerInfo(), TestContext.Current.CancellationToken);
 }
