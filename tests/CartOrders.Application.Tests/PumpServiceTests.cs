@@ -1,0 +1,121 @@
+using CartOrders.Application.Feed;
+using CartOrders.Application.Ports;
+using CartOrders.Domain;
+using CartOrders.Domain.Carts;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using static CartOrders.Application.Tests.Harness;
+
+namespace CartOrders.Application.Tests;
+
+/// <summary>The hosted loop around a feed pump: how it backs off after failures and starts over after a success.</summary>
+public sealed class PumpServiceTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_failing_pump_retries_the_same_batch_after_a_doubling_delay_that_starts_over_after_a_success()
+    {
+        await using var h = new Harness();
+        var handler = new ScriptedHandler(fail: [true, true, false, true, false]);
+        var log = new CapturingLogger<FeedPumpService>();
+        using var service = new FeedPumpService(new FeedPump(h.Feed, h.Checkpoints, handler, h.Parking, NullLogger<FeedPump>.Instance), log);
+        await h.Cart("c1", new CreateCart(Alice, new CartId("c1")));
+        await service.StartAsync(Ct);
+
+        await handler.Handled(1).WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        await h.Cart("c1", new AddItem(Alice, Product(0), 1));
+        await handler.Handled(2).WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        await service.StopAsync(Ct);
+
+        var failures = log.Entries.Where(e => e.Level == LogLevel.Error).ToList();
+        Assert.Equal(
+            [(1, TimeSpan.FromMilliseconds(200)), (2, TimeSpan.FromMilliseconds(400)), (1, TimeSpan.FromMilliseconds(200))],
+            failures.Select(e => ((int)e.Values["Failures"]!, (TimeSpan)e.Values["Delay"]!)));
+        Assert.All(failures, e => Assert.Equal(("scripted", "transient"), (e.Values["Subscription"], e.Exception?.Message)));
+        Assert.Equal([1L, 1L, 1L, 2L, 2L], handler.Deliveries);
+        Assert.Equal("2", await h.Checkpoints.LoadAsync(handler.Subscription, Ct));
+    }
+
+    [Fact]
+    public async Task Stopping_the_host_during_a_back_off_ends_the_loop_without_another_attempt()
+    {
+        await using var h = new Harness();
+        var handler = new ScriptedHandler(fail: [.. Enumerable.Repeat(true, 20)]);
+        var log = new CapturingLogger<FeedPumpService>();
+        using var service = new FeedPumpService(new FeedPump(h.Feed, h.Checkpoints, handler, h.Parking, NullLogger<FeedPump>.Instance), log);
+        await h.Cart("c1", new CreateCart(Alice, new CartId("c1")));
+        await service.StartAsync(Ct);
+        await handler.Attempted(3).WaitAsync(TimeSpan.FromSeconds(20), Ct);
+
+        // The third failure backs off 800 ms; stopping meanwhile ends the loop at once.
+        await service.StopAsync(Ct).WaitAsync(TimeSpan.FromSeconds(20), Ct);
+
+        Assert.Equal(3, handler.Deliveries.Count);
+        Assert.NotNull(service.ExecuteTask);
+        Assert.True(service.ExecuteTask.IsCompletedSuccessfully);
+        Assert.Null(await h.Checkpoints.LoadAsync(handler.Subscription, Ct));
+    }
+
+    /// <summary>Fails its deliveries as scripted (true: a transient failure), then succeeds.</summary>
+    private sealed class ScriptedHandler(bool[] fail) : IFeedHandler
+    {
+        private readonly List<long> _deliveries = [];
+        private readonly List<(Func<bool> Reached, TaskCompletionSource Done)> _waiters = [];
+        private long _handledUpTo;
+        private int _attempts;
+
+        public string Subscription => "scripted";
+
+        public IReadOnlyList<long> Deliveries
+        {
+            get
+            {
+                lock (_waiters)
+                {
+                    return [.. _deliveries];
+                }
+            }
+        }
+
+        public Task Handled(long version) => When(() => _handledUpTo >= version);
+
+        public Task Attempted(int count) => When(() => _attempts >= count);
+
+        public Task HandleAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+        {
+            lock (_waiters)
+            {
+                var attempt = _attempts++;
+                _deliveries.AddRange(events.Select(e => e.Version));
+                var failed = attempt < fail.Length && fail[attempt];
+                if (!failed)
+                {
+                    _handledUpTo = events.Max(e => e.Version);
+                }
+
+                Signal();
+                return failed ? throw new TimeoutException("transient") : Task.CompletedTask;
+            }
+        }
+
+        private Task When(Func<bool> reached)
+        {
+            lock (_waiters)
+            {
+                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiters.Add((reached, done));
+                Signal();
+                return done.Task;
+            }
+        }
+
+        private void Signal()
+        {
+            foreach (var (reached, done) in _waiters.Where(w => w.Reached()))
+            {
+                done.TrySetResult();
+            }
+        }
+    }
+}
