@@ -119,6 +119,85 @@ public sealed class CommandEdgeTests
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(4300), $"gave up after {clock.Elapsed}");
     }
 
+    [Fact]
+    public async Task A_key_sent_without_a_fingerprint_is_replayed_only_for_requests_without_one()
+    {
+        await using var h = new Harness();
+        await h.Cart("c1", new CreateCart(Alice, new CartId("c1")));
+        var context = new CommandContext(Alice, DateTimeOffset.UtcNow, IdempotencyKey: "k");
+
+        var first = await h.Cart("c1", new AddItem(Alice, Product(0), 1), context);
+        var again = await h.Cart("c1", new AddItem(Alice, Product(0), 1), context);
+
+        Assert.Equal(first.Body.ToArray(), again.Body.ToArray());
+        Assert.Equal(2, (await h.Store.ReadStreamAsync("cart-c1", cancellationToken: Ct)).Count);
+        await Assert.ThrowsAsync<IdempotencyKeyReusedException>(() => h.Cart("c1", new AddItem(Alice, Product(0), 1), context with { Fingerprint = "f" }));
+    }
+
+    [Fact]
+    public async Task The_callers_correlation_id_is_stored_even_inside_a_trace()
+    {
+        await using var h = new Harness();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == Telemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var activity = Telemetry.Source.StartActivity("caller");
+        Assert.NotNull(activity);
+
+        await h.Cart("c1", new CreateCart(Alice, new CartId("c1")), new CommandContext(Alice, DateTimeOffset.UtcNow, CorrelationId: "corr-1"));
+
+        Assert.Equal("corr-1", Assert.Single(await h.Store.ReadStreamAsync("cart-c1", cancellationToken: Ct)).Metadata.CorrelationId);
+    }
+
+    [Fact]
+    public async Task A_state_found_stale_by_a_conflict_is_forgotten_so_the_next_command_does_not_conflict_again()
+    {
+        await using var h = new Harness();
+        await h.Cart("c1", new CreateCart(Alice, new CartId("c1")));
+        await h.Cart("c1", new AddItem(Alice, Product(0), 1), handler: h.NewHandler());
+        using var counters = new CounterRecorder();
+
+        // This handler remembers version 1 and the caller pins it: the append conflicts.
+        var mismatch = await Assert.ThrowsAsync<VersionMismatchException>(
+            () => h.Cart("c1", new AddItem(Alice, Product(1), 1), new CommandContext(Alice, DateTimeOffset.UtcNow, ExpectedVersion: 1)));
+        var reply = await h.Cart("c1", new AddItem(Alice, Product(1), 1));
+
+        Assert.Equal(2, mismatch.CurrentVersion);
+        Assert.Equal(3, reply.Version);
+        Assert.Equal([1L], counters.Of("cartorders.append.conflicts").Select(m => m.Value));
+    }
+
+    [Fact]
+    public async Task Disposed_stream_locks_cannot_be_taken()
+    {
+        var locks = new StreamLocks(stripes: 4);
+        using (await locks.AcquireAsync("cart-c1", Ct))
+        {
+        }
+
+        locks.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => locks.AcquireAsync("cart-c1", Ct).AsTask());
+    }
+
+    [Fact]
+    public void A_stream_type_has_no_event_limit_and_no_ending_event_unless_given_and_a_cart_ends_with_checkout_or_abandonment()
+    {
+        var plain = new StreamType<Cart, CartEvent>("Plain.v1", Cart.Evolve, _ => 1);
+        var limits = new CommandLimits { EventsPerCart = 7 };
+        CartEvent[] ending = [new CartCheckedOut("o1", "alice", s_address, [], 0, "EUR"), new CartAbandoned("alice", DateTimeOffset.UnixEpoch)];
+
+        Assert.Equal(long.MaxValue, plain.MaxEvents(limits));
+        Assert.All(ending, e => Assert.False(plain.Ends(e)));
+        Assert.Equal(7, StreamTypes.Cart.MaxEvents(limits));
+        Assert.All(ending, e => Assert.True(StreamTypes.Cart.Ends(e)));
+        Assert.False(StreamTypes.Cart.Ends(new ItemRemoved("p")));
+        Assert.Equal((100, 10_000, "Limits"), (new CommandLimits().OpenCartsPerUser, new CommandLimits().EventsPerCart, CommandLimits.Section));
+    }
+
     private static async Task<Outcome<Cart>> Decide(CommandHandler handler, string cartId, Func<Cart?, IReadOnlyList<CartEvent>> decide)
     {
         Outcome<Cart>? outcome = null;

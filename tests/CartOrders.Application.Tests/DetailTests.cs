@@ -271,7 +271,7 @@ public sealed class DetailTests
             .AddCartOrdersApplication()
             .AddFeedPump<CountingHandler>();
 
-        foreach (var type in new[] { typeof(TimeProvider), typeof(Domain.Catalog.ProductCatalog), typeof(StreamLocks), typeof(StreamLoader), typeof(CommandHandler), typeof(Projector), typeof(OrderPlacement) })
+        foreach (var type in new[] { typeof(TimeProvider), typeof(Domain.Catalog.ProductCatalog), typeof(StreamLocks), typeof(StreamLoader), typeof(CommandHandler), typeof(Projector), typeof(OrderPlacement), typeof(Abandonment.CartAbandonment) })
         {
             Assert.Contains(services, d => d.ServiceType == type && d.Lifetime == ServiceLifetime.Singleton);
         }

@@ -14,12 +14,13 @@ public sealed class FeedPumpTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    private static EventToAppend Raw(string productId) =>
+        new(Guid.NewGuid(), "ItemRemoved.v1", Encoding.UTF8.GetBytes($$"""{"productId":"{{productId}}"}"""), new EventMetadata("alice", DateTimeOffset.UtcNow));
+
     private static async Task<Harness> WithEventsAsync(int count)
     {
         var h = new Harness();
-        await h.Store.AppendAsync(
-            new AppendRequest("cart-c1", 0, [.. Enumerable.Range(1, count).Select(i => new EventToAppend(Guid.NewGuid(), "ItemRemoved.v1", Encoding.UTF8.GetBytes($$"""{"productId":"p{{i}}"}"""), new EventMetadata("alice", DateTimeOffset.UtcNow)))]),
-            Ct);
+        await h.Store.AppendAsync(new AppendRequest("cart-c1", 0, [.. Enumerable.Range(1, count).Select(i => Raw($"p{i}"))]), Ct);
         return h;
     }
 
@@ -89,7 +90,7 @@ public sealed class FeedPumpTests
         var pump = new FeedPump(h.Feed, h.Checkpoints, handler, h.Parking, NullLogger<FeedPump>.Instance);
 
         Assert.Equal(1, await pump.RunOnceAsync(2, Ct));
-        await h.Store.AppendAsync(new AppendRequest("cart-c2", 0, [new EventToAppend(Guid.NewGuid(), "ItemRemoved.v1", """{"productId":"p"}"""u8.ToArray(), new EventMetadata("alice", DateTimeOffset.UtcNow))]), Ct);
+        await h.Store.AppendAsync(new AppendRequest("cart-c2", 0, [Raw("p")]), Ct);
 
         Assert.Equal(1, await pump.RunOnceAsync(2, Ct));
         Assert.Equal(["cart-c1", "cart-c2"], handler.Streams);
@@ -139,6 +140,45 @@ public sealed class FeedPumpTests
         Assert.Equal(("PermanentFeedException: never", 2), (parked[0].Reason, parked.Count));
     }
 
+    [Fact]
+    public async Task Draining_handles_batch_after_batch_until_caught_up()
+    {
+        await using var h = await WithEventsAsync(FeedPump.DefaultBatchSize + 10);
+        var handler = new RecordingHandler();
+        var pump = new FeedPump(h.Feed, h.Checkpoints, handler, h.Parking, NullLogger<FeedPump>.Instance);
+
+        Assert.Equal(FeedPump.DefaultBatchSize + 10, await pump.DrainAsync(TimeSpan.FromMinutes(1), Ct));
+        Assert.Equal(FeedPump.DefaultBatchSize + 10, handler.Versions.Length);
+    }
+
+    [Fact]
+    public async Task Later_events_of_a_parked_stream_are_parked_behind_it_and_never_handed_to_the_handler()
+    {
+        await using var h = await WithEventsAsync(1);
+        var handler = new RecordingHandler
+        {
+            OnBatch = batch => batch.Any(e => e.StreamId == "cart-c1" && e.Version == 1) ? Task.FromException(new PermanentFeedException("bad first event")) : Task.CompletedTask,
+        };
+        var pump = new FeedPump(h.Feed, h.Checkpoints, handler, h.Parking, NullLogger<FeedPump>.Instance);
+        Assert.Equal(1, await pump.RunOnceAsync(10, Ct));
+        var deliveries = handler.Batches;
+
+        await h.Store.AppendAsync(new AppendRequest("cart-c1", 1, [Raw("p2")]), Ct);
+        Assert.Equal(1, await pump.RunOnceAsync(10, Ct));
+        await h.Store.AppendAsync(new AppendRequest("cart-c1", 2, [Raw("p3")]), Ct);
+        await h.Store.AppendAsync(new AppendRequest("cart-c2", 0, [Raw("p1")]), Ct);
+        Assert.Equal(2, await pump.RunOnceAsync(10, Ct));
+
+        // The stream's later events never reach the handler, alone in a batch or not.
+        Assert.Equal(deliveries + 1, handler.Batches);
+        Assert.Equal(["cart-c2"], handler.Streams.Skip(handler.Streams.Length - 1));
+        var parked = await h.Parking.ListAsync(handler.Subscription, Ct);
+        Assert.Equal([1L, 2, 3], parked.Select(p => p.Event.Version));
+        Assert.Equal(
+            ["PermanentFeedException: bad first event", "An earlier event of this stream is parked.", "An earlier event of this stream is parked."],
+            parked.Select(p => p.Reason));
+    }
+
     private sealed class RecordingHandler : IFeedHandler
     {
         private readonly List<StoredEvent> _events = [];
@@ -151,8 +191,11 @@ public sealed class FeedPumpTests
 
         public string[] Streams => [.. _events.Select(e => e.StreamId)];
 
+        public int Batches { get; private set; }
+
         public async Task HandleAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
         {
+            Batches++;
             _events.AddRange(events);
             if (OnBatch is { } onBatch)
             {

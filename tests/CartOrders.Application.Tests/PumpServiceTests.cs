@@ -57,6 +57,45 @@ public sealed class PumpServiceTests
         Assert.Null(await h.Checkpoints.LoadAsync(handler.Subscription, Ct));
     }
 
+    [Fact]
+    public async Task A_caught_up_pump_waits_for_the_feed_to_signal_instead_of_reading_again()
+    {
+        await using var h = new Harness();
+        var feed = new WaitWatchingFeed(h.Feed);
+        var handler = new ScriptedHandler(fail: []);
+        using var service = new FeedPumpService(new FeedPump(feed, h.Checkpoints, handler, h.Parking, NullLogger<FeedPump>.Instance), NullLogger<FeedPumpService>.Instance);
+
+        await service.StartAsync(Ct);
+        var readsBeforeWaiting = await feed.Waiting.WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        await service.StopAsync(Ct);
+
+        Assert.Equal(1, readsBeforeWaiting);
+        Assert.Empty(handler.Deliveries);
+    }
+
+    /// <summary>The feed, completing <see cref="Waiting"/> with the number of reads so far when the pump first waits on it.</summary>
+    private sealed class WaitWatchingFeed(IEventFeed inner) : IEventFeed
+    {
+        private readonly TaskCompletionSource<int> _waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _reads;
+
+        public Task<int> Waiting => _waiting.Task;
+
+        public Task<FeedBatch> ReadAsync(string? checkpoint, int maxEvents, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _reads);
+            return inner.ReadAsync(checkpoint, maxEvents, cancellationToken);
+        }
+
+        public Task<long> EstimateLagAsync(string? checkpoint, CancellationToken cancellationToken = default) => inner.EstimateLagAsync(checkpoint, cancellationToken);
+
+        public Task WaitForEventsAsync(string? checkpoint, TimeSpan timeout, CancellationToken cancellationToken = default)
+        {
+            _waiting.TrySetResult(Volatile.Read(ref _reads));
+            return inner.WaitForEventsAsync(checkpoint, timeout, cancellationToken);
+        }
+    }
+
     /// <summary>Fails its deliveries as scripted (true: a transient failure), then succeeds.</summary>
     private sealed class ScriptedHandler(bool[] fail) : IFeedHandler
     {
