@@ -174,49 +174,17 @@ public sealed class AbandonmentTests
     private static CartAbandonment Abandonment(Harness h, ILogger<CartAbandonment>? log = null) =>
         new(h.Views, h.Commands, Catalog, new FixedTime(s_sweepAt), Options.Create(new AbandonmentOptions()), log ?? NullLogger<CartAbandonment>.Instance);
 
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
-
     /// <summary>The views, whose first listing by status fails; completes <see cref="Listed"/> once listed that often.</summary>
     private sealed class FailingOnceViews(IViewStore inner) : IViewStore
     {
-        private readonly Lock _gate = new();
-        private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
-        private int _listed;
+        private readonly WaitableCount _listed = new();
 
-        public Task Listed(int count)
-        {
-            lock (_gate)
-            {
-                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _waiters.Add((count, done));
-                if (_listed >= count)
-                {
-                    done.TrySetResult();
-                }
+        public Task Listed(int count) => _listed.Reached(count);
 
-                return done.Task;
-            }
-        }
-
-        public Task<Page<ViewDocument>> ListByStatusAsync(string kind, string status, DateTimeOffset before, PageRequest page, CancellationToken cancellationToken = default)
-        {
-            int listed;
-            lock (_gate)
-            {
-                listed = ++_listed;
-                foreach (var (count, done) in _waiters.Where(w => listed >= w.Count))
-                {
-                    done.TrySetResult();
-                }
-            }
-
-            return listed == 1
+        public Task<Page<ViewDocument>> ListByStatusAsync(string kind, string status, DateTimeOffset before, PageRequest page, CancellationToken cancellationToken = default) =>
+            _listed.Add() == 1
                 ? Task.FromException<Page<ViewDocument>>(new TimeoutException("views unavailable"))
                 : inner.ListByStatusAsync(kind, status, before, page, cancellationToken);
-        }
 
         public Task<ViewDocument?> GetAsync(string kind, string id, CancellationToken cancellationToken = default) => inner.GetAsync(kind, id, cancellationToken);
 

@@ -90,7 +90,7 @@ public sealed class CommandEdgeTests
     public async Task Conflicts_back_off_between_attempts_and_giving_up_is_logged_as_a_warning()
     {
         await using var h = new Harness();
-        var store = new ConflictingStore(h.Store, actual: null);
+        var store = new ConflictingStore(h.Store);
         var log = new CapturingLogger<CommandHandler>();
         var handler = new CommandHandler(store, new StreamLoader(store), new StreamLocks(), log);
         var clock = Stopwatch.StartNew();
@@ -107,7 +107,7 @@ public sealed class CommandEdgeTests
     public async Task A_key_whose_first_write_never_shows_gives_up_with_contention_after_waiting_for_it()
     {
         await using var h = new Harness();
-        var store = new KeyNeverVisibleStore(h.Store);
+        var store = new LateVisibilityStore(h.Store, hiddenReads: int.MaxValue);
         var context = new CommandContext(Alice, DateTimeOffset.UtcNow, IdempotencyKey: "k", Fingerprint: "f");
         var clock = Stopwatch.StartNew();
 
@@ -213,49 +213,5 @@ public sealed class CommandEdgeTests
             },
             Ct);
         return outcome!;
-    }
-
-    /// <summary>Every append conflicts, the store reporting <paramref name="actual"/> as the stream's version.</summary>
-    private sealed class ConflictingStore(IEventStore inner, long? actual) : IEventStore
-    {
-        private int _appends;
-
-        public int Appends => _appends;
-
-        public Task<AppendResult> AppendAsync(AppendRequest request, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref _appends);
-            throw new WrongExpectedVersionException(request.StreamId, request.ExpectedVersion, actual);
-        }
-
-        public Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, long fromVersion = 1, long toVersion = long.MaxValue, CancellationToken cancellationToken = default) =>
-            inner.ReadStreamAsync(streamId, fromVersion, toVersion, cancellationToken);
-
-        public Task<Snapshot?> ReadSnapshotAsync(string streamId, CancellationToken cancellationToken = default) => inner.ReadSnapshotAsync(streamId, cancellationToken);
-
-        public Task<IdempotencyRecord?> FindIdempotencyAsync(string streamId, string key, CancellationToken cancellationToken = default) =>
-            inner.FindIdempotencyAsync(streamId, key, cancellationToken);
-    }
-
-    /// <summary>Refuses every keyed write as taken and never shows the record, as a store whose first write with the key never commits.</summary>
-    private sealed class KeyNeverVisibleStore(IEventStore inner) : IEventStore
-    {
-        private int _lookups;
-
-        public int Lookups => _lookups;
-
-        public Task<AppendResult> AppendAsync(AppendRequest request, CancellationToken cancellationToken = default) =>
-            request.Idempotency is { } record ? throw new IdempotencyKeyTakenException(record.Key) : inner.AppendAsync(request, cancellationToken);
-
-        public Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, long fromVersion = 1, long toVersion = long.MaxValue, CancellationToken cancellationToken = default) =>
-            inner.ReadStreamAsync(streamId, fromVersion, toVersion, cancellationToken);
-
-        public Task<Snapshot?> ReadSnapshotAsync(string streamId, CancellationToken cancellationToken = default) => inner.ReadSnapshotAsync(streamId, cancellationToken);
-
-        public Task<IdempotencyRecord?> FindIdempotencyAsync(string streamId, string key, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref _lookups);
-            return Task.FromResult<IdempotencyRecord?>(null);
-        }
     }
 }

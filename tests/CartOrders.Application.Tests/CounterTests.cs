@@ -177,9 +177,4 @@ public sealed class CounterTests
             return Task.FromResult(PublishResult.AllOf(events.Count));
         }
     }
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

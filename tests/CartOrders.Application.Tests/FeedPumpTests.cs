@@ -208,45 +208,29 @@ public sealed class FeedPumpTests
     private sealed class WatchedFeed(IEventFeed inner) : IEventFeed
     {
         private readonly List<string?> _after = [];
-        private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
+        private readonly WaitableCount _reads = new();
 
         public IReadOnlyList<string?> ReadAfter
         {
             get
             {
-                lock (_waiters)
+                lock (_after)
                 {
                     return [.. _after];
                 }
             }
         }
 
-        public Task Reads(int count)
-        {
-            lock (_waiters)
-            {
-                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _waiters.Add((count, done));
-                if (_after.Count >= count)
-                {
-                    done.TrySetResult();
-                }
-
-                return done.Task;
-            }
-        }
+        public Task Reads(int count) => _reads.Reached(count);
 
         public Task<FeedBatch> ReadAsync(string? checkpoint, int maxEvents, CancellationToken cancellationToken = default)
         {
-            lock (_waiters)
+            lock (_after)
             {
                 _after.Add(checkpoint);
-                foreach (var (count, done) in _waiters.Where(w => _after.Count >= w.Count))
-                {
-                    done.TrySetResult();
-                }
             }
 
+            _reads.Add();
             return inner.ReadAsync(checkpoint, maxEvents, cancellationToken);
         }
 

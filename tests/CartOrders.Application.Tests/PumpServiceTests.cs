@@ -100,9 +100,8 @@ public sealed class PumpServiceTests
     private sealed class ScriptedHandler(bool[] fail) : IFeedHandler
     {
         private readonly List<long> _deliveries = [];
-        private readonly List<(Func<bool> Reached, TaskCompletionSource Done)> _waiters = [];
-        private long _handledUpTo;
-        private int _attempts;
+        private readonly WaitableCount _attempts = new();
+        private readonly WaitableCount _handledUpTo = new();
 
         public string Subscription => "scripted";
 
@@ -110,51 +109,32 @@ public sealed class PumpServiceTests
         {
             get
             {
-                lock (_waiters)
+                lock (_deliveries)
                 {
                     return [.. _deliveries];
                 }
             }
         }
 
-        public Task Handled(long version) => When(() => _handledUpTo >= version);
+        public Task Handled(long version) => _handledUpTo.Reached(version);
 
-        public Task Attempted(int count) => When(() => _attempts >= count);
+        public Task Attempted(int count) => _attempts.Reached(count);
 
         public Task HandleAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
         {
-            lock (_waiters)
+            lock (_deliveries)
             {
-                var attempt = _attempts++;
                 _deliveries.AddRange(events.Select(e => e.Version));
-                var failed = attempt < fail.Length && fail[attempt];
-                if (!failed)
-                {
-                    _handledUpTo = events.Max(e => e.Version);
-                }
-
-                Signal();
-                return failed ? throw new TimeoutException("transient") : Task.CompletedTask;
             }
-        }
 
-        private Task When(Func<bool> reached)
-        {
-            lock (_waiters)
+            var attempt = (int)_attempts.Add() - 1;
+            if (attempt < fail.Length && fail[attempt])
             {
-                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _waiters.Add((reached, done));
-                Signal();
-                return done.Task;
+                throw new TimeoutException("transient");
             }
-        }
 
-        private void Signal()
-        {
-            foreach (var (reached, done) in _waiters.Where(w => w.Reached()))
-            {
-                done.TrySetResult();
-            }
+            _handledUpTo.RaiseTo(events.Max(e => e.Version));
+            return Task.CompletedTask;
         }
     }
 }

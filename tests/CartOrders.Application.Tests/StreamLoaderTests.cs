@@ -168,28 +168,21 @@ public sealed class StreamLoaderTests
         new(Guid.NewGuid(), Serialization.EventSerializer.TypeName(e), Serialization.EventSerializer.Serialize(e), new EventMetadata("alice", s_t0));
 
     /// <summary>The store as one whose snapshot is its head: a snapshot with every append, and loads that need not read events after it.</summary>
-    private sealed class HeadSnapshotStore(IEventStore inner) : IEventStore
+    private sealed class HeadSnapshotStore(IEventStore inner) : ForwardingStore(inner)
     {
         private int _streamReads;
 
         public int StreamReads => _streamReads;
 
-        public int SnapshotInterval => 1;
+        public override int SnapshotInterval => 1;
 
-        public bool SnapshotIsHead => true;
+        public override bool SnapshotIsHead => true;
 
-        public Task<AppendResult> AppendAsync(AppendRequest request, CancellationToken cancellationToken = default) => inner.AppendAsync(request, cancellationToken);
-
-        public Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, long fromVersion = 1, long toVersion = long.MaxValue, CancellationToken cancellationToken = default)
+        public override Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, long fromVersion = 1, long toVersion = long.MaxValue, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _streamReads);
-            return inner.ReadStreamAsync(streamId, fromVersion, toVersion, cancellationToken);
+            return base.ReadStreamAsync(streamId, fromVersion, toVersion, cancellationToken);
         }
-
-        public Task<Snapshot?> ReadSnapshotAsync(string streamId, CancellationToken cancellationToken = default) => inner.ReadSnapshotAsync(streamId, cancellationToken);
-
-        public Task<IdempotencyRecord?> FindIdempotencyAsync(string streamId, string key, CancellationToken cancellationToken = default) =>
-            inner.FindIdempotencyAsync(streamId, key, cancellationToken);
     }
 
     /// <summary>For what the loader does without reading: every read fails.</summary>
