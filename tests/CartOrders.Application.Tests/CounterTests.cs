@@ -2,15 +2,17 @@ using CartOrders.Application.Commands;
 using CartOrders.Application.Feed;
 using CartOrders.Application.Integration;
 using CartOrders.Application.Ports;
+using CartOrders.Application.Projections;
 using CartOrders.Domain;
 using CartOrders.Domain.Carts;
+using CartOrders.Domain.Orders;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using static CartOrders.Application.Tests.Harness;
 
 namespace CartOrders.Application.Tests;
 
-/// <summary>What the product's counters count, with the tags dashboards group them by.</summary>
+/// <summary>What the product's counters count, with the tags dashboards group them by, and what the integration publisher reads and records.</summary>
 public sealed class CounterTests
 {
     private static readonly ShippingAddress s_address = new("Alice", "1 Main St", "Lyon", "69001", "FR");
@@ -140,6 +142,28 @@ public sealed class CounterTests
         Assert.Equal((checkedOut.Type, recordedAt), (poisoned.Type, poisoned.RecordedAt));
         Assert.Equal(1, counters.Sum("cartorders.integration.poisoned"));
     }
+
+    [Fact]
+    public async Task The_publisher_reads_an_orders_placement_once_per_batch_and_nothing_for_cart_events()
+    {
+        await using var h = await CheckedOutAsync();
+        await new OrderPlacement(h.Commands).HandleAsync((await h.Feed.ReadAsync(null, 100, Ct)).Events, Ct);
+        var later = DateTimeOffset.UtcNow;
+        await h.Store.AppendAsync(new AppendRequest("order-o1", 1, [Event(new PaymentAuthorized("pay-1", later)), Event(new OrderShipped("DHL", "T-1", later))]), Ct);
+        var publisher = new RecordingPublisher(enabled: true);
+        var batch = (await h.Feed.ReadAsync(null, 100, Ct)).Events;
+        var before = h.Store.EventsRead;
+
+        await Handler(h, publisher, new InMemoryIntegrationPoisonSink()).HandleAsync(batch, Ct);
+
+        Assert.Equal(1, h.Store.EventsRead - before);
+        Assert.Equal(
+            ["CartOrders.CartCheckedOut.v1", "CartOrders.OrderPlaced.v1", "CartOrders.OrderPaymentAuthorized.v1", "CartOrders.OrderShipped.v1"],
+            publisher.Published.Select(e => e.Type));
+    }
+
+    private static EventToAppend Event(IDomainEvent e) =>
+        new(Guid.NewGuid(), Serialization.EventSerializer.TypeName(e), Serialization.EventSerializer.Serialize(e), new EventMetadata("alice", DateTimeOffset.UtcNow));
 
     private static async Task<Harness> CheckedOutAsync()
     {
