@@ -207,21 +207,4 @@ public sealed class CommandHandlerTests
         Assert.Equal(first.Body.ToArray(), again.Body.ToArray());
         Assert.Equal(2, (await h.Store.ReadStreamAsync("cart-c1", cancellationToken: Ct)).Count);
     }
-
-    /// <summary>Hides idempotency records for a few reads, as a store whose refusal comes before its commit does.</summary>
-    private sealed class LateVisibilityStore(Ports.IEventStore inner, int hiddenReads) : Ports.IEventStore
-    {
-        private int _hidden = hiddenReads;
-
-        public Task<Ports.AppendResult> AppendAsync(Ports.AppendRequest request, CancellationToken cancellationToken = default) =>
-            request.Idempotency is { } record ? throw new Ports.IdempotencyKeyTakenException(record.Key) : inner.AppendAsync(request, cancellationToken);
-
-        public Task<IReadOnlyList<Ports.StoredEvent>> ReadStreamAsync(string streamId, long fromVersion = 1, long toVersion = long.MaxValue, CancellationToken cancellationToken = default) =>
-            inner.ReadStreamAsync(streamId, fromVersion, toVersion, cancellationToken);
-
-        public Task<Ports.Snapshot?> ReadSnapshotAsync(string streamId, CancellationToken cancellationToken = default) => inner.ReadSnapshotAsync(streamId, cancellationToken);
-
-        public Task<Ports.IdempotencyRecord?> FindIdempotencyAsync(string streamId, string key, CancellationToken cancellationToken = default) =>
-            Interlocked.Decrement(ref _hidden) >= 0 ? Task.FromResult<Ports.IdempotencyRecord?>(null) : inner.FindIdempotencyAsync(streamId, key, cancellationToken);
-    }
 }

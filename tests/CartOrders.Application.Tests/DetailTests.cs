@@ -254,7 +254,7 @@ public sealed class DetailTests
     public async Task Conflicts_that_never_end_give_up_after_12_attempts_with_contention()
     {
         await using var h = new Harness();
-        var store = new AlwaysConflicting(h.Store);
+        var store = new ConflictingStore(h.Store);
         var handler = h.NewHandler(store);
 
         var error = await Assert.ThrowsAsync<ContentionException>(() => h.Cart("c1", new CreateCart(Alice, new CartId("c1")), handler: handler));
@@ -271,7 +271,7 @@ public sealed class DetailTests
             .AddCartOrdersApplication()
             .AddFeedPump<CountingHandler>();
 
-        foreach (var type in new[] { typeof(TimeProvider), typeof(Domain.Catalog.ProductCatalog), typeof(StreamLocks), typeof(StreamLoader), typeof(CommandHandler), typeof(Projector), typeof(OrderPlacement) })
+        foreach (var type in new[] { typeof(TimeProvider), typeof(Domain.Catalog.ProductCatalog), typeof(StreamLocks), typeof(StreamLoader), typeof(CommandHandler), typeof(Projector), typeof(OrderPlacement), typeof(Abandonment.CartAbandonment) })
         {
             Assert.Contains(services, d => d.ServiceType == type && d.Lifetime == ServiceLifetime.Singleton);
         }
@@ -315,26 +315,5 @@ public sealed class DetailTests
 
         public Task HandleAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken) =>
             throw new PermanentFeedException("still broken");
-    }
-
-    private sealed class AlwaysConflicting(IEventStore inner) : IEventStore
-    {
-        private int _appends;
-
-        public int Appends => _appends;
-
-        public Task<AppendResult> AppendAsync(AppendRequest request, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref _appends);
-            throw new WrongExpectedVersionException(request.StreamId, request.ExpectedVersion, null);
-        }
-
-        public Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, long fromVersion = 1, long toVersion = long.MaxValue, CancellationToken cancellationToken = default) =>
-            inner.ReadStreamAsync(streamId, fromVersion, toVersion, cancellationToken);
-
-        public Task<Snapshot?> ReadSnapshotAsync(string streamId, CancellationToken cancellationToken = default) => inner.ReadSnapshotAsync(streamId, cancellationToken);
-
-        public Task<IdempotencyRecord?> FindIdempotencyAsync(string streamId, string key, CancellationToken cancellationToken = default) =>
-            inner.FindIdempotencyAsync(streamId, key, cancellationToken);
     }
 }

@@ -312,37 +312,15 @@ public sealed class FeedTests
 
     private sealed class SeenHandler : IFeedHandler
     {
-        private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
-        private int _count;
+        private readonly WaitableCount _seen = new();
 
         public string Subscription => "seen";
 
-        public Task Reached(int count)
-        {
-            lock (_waiters)
-            {
-                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _waiters.Add((count, done));
-                if (_count >= count)
-                {
-                    done.TrySetResult();
-                }
-
-                return done.Task;
-            }
-        }
+        public Task Reached(int count) => _seen.Reached(count);
 
         public Task HandleAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
         {
-            lock (_waiters)
-            {
-                _count += events.Count;
-                foreach (var (count, done) in _waiters.Where(w => _count >= w.Count))
-                {
-                    done.TrySetResult();
-                }
-            }
-
+            _seen.Add(events.Count);
             return Task.CompletedTask;
         }
     }

@@ -97,8 +97,12 @@ public sealed class GuardsAndFeedTests
     public async Task A_feed_run_is_traced_under_its_subscription_with_the_size_of_its_batch()
     {
         await using var h = new Harness();
-        await h.Cart("c1", new CreateCart(Alice, new CartId("c1")));
-        await h.Cart("c1", new AddItem(Alice, Product(0), 1));
+
+        // The listener hears every test of this process: the trace the commands name tells this run apart.
+        var trace = ActivityTraceId.CreateRandom().ToHexString();
+        var context = new CommandContext(Alice, DateTimeOffset.UtcNow, CorrelationId: trace);
+        await h.Cart("c1", new CreateCart(Alice, new CartId("c1")), context);
+        await h.Cart("c1", new AddItem(Alice, Product(0), 1), context);
         var traced = new List<Activity>();
         using var listener = new ActivityListener
         {
@@ -117,7 +121,12 @@ public sealed class GuardsAndFeedTests
         var pump = new FeedPump(h.Feed, h.Checkpoints, h.Projector, h.Parking, NullLogger<FeedPump>.Instance);
         Assert.Equal(2, await pump.RunOnceAsync(100, Ct));
 
-        var run = Assert.Single(traced, a => a.OperationName == "feed projector");
+        Activity run;
+        lock (traced)
+        {
+            run = Assert.Single(traced, a => a.OperationName == "feed projector" && a.Links.Any(l => l.Context.TraceId.ToHexString() == trace));
+        }
+
         Assert.Equal(2, run.GetTagItem("cartorders.feed.events"));
         Assert.Equal(ActivityKind.Consumer, run.Kind);
     }

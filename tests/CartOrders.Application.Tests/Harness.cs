@@ -93,7 +93,7 @@ internal sealed class Harness : IAsyncDisposable
 }
 
 /// <summary>Counts the events each stream read returns, to prove loads do not grow with the stream.</summary>
-internal sealed class CountingStore(IEventStore inner) : IEventStore
+internal sealed class CountingStore(IEventStore inner) : ForwardingStore(inner)
 {
     private long _eventsRead;
     private long _snapshotsRead;
@@ -102,24 +102,18 @@ internal sealed class CountingStore(IEventStore inner) : IEventStore
 
     public long SnapshotsRead => Interlocked.Read(ref _snapshotsRead);
 
-    public Task<AppendResult> AppendAsync(AppendRequest request, CancellationToken cancellationToken = default) => inner.AppendAsync(request, cancellationToken);
-
-    public async Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, long fromVersion = 1, long toVersion = long.MaxValue, CancellationToken cancellationToken = default)
+    public override async Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, long fromVersion = 1, long toVersion = long.MaxValue, CancellationToken cancellationToken = default)
     {
-        var events = await inner.ReadStreamAsync(streamId, fromVersion, toVersion, cancellationToken);
+        var events = await base.ReadStreamAsync(streamId, fromVersion, toVersion, cancellationToken);
         Interlocked.Add(ref _eventsRead, events.Count);
         return events;
     }
 
-    public Task<Snapshot?> ReadSnapshotAsync(string streamId, CancellationToken cancellationToken = default)
+    public override Task<Snapshot?> ReadSnapshotAsync(string streamId, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _snapshotsRead);
-        return inner.ReadSnapshotAsync(streamId, cancellationToken);
+        return base.ReadSnapshotAsync(streamId, cancellationToken);
     }
-
-    public Task<IdempotencyRecord?> FindIdempotencyAsync(string streamId, string key, CancellationToken cancellationToken = default) => inner.FindIdempotencyAsync(streamId, key, cancellationToken);
-
-    public int SnapshotInterval => inner.SnapshotInterval;
 }
 
 internal sealed class RecordingNotifier : IRealtimeNotifier

@@ -1,0 +1,105 @@
+using CartOrders.Application.Commands;
+using CartOrders.Application.Ports;
+using CartOrders.Application.Projections;
+using CartOrders.Application.Serialization;
+using CartOrders.Domain;
+using CartOrders.Domain.Carts;
+using CartOrders.Domain.Orders;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using static CartOrders.Application.Tests.Harness;
+
+namespace CartOrders.Application.Tests;
+
+/// <summary>What the projector projects from a batch, from which state, and what a failed push changes.</summary>
+public sealed class ProjectorTests
+{
+    private static readonly ShippingAddress s_address = new("Alice", "1 Main St", "Lyon", "69001", "FR");
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Streams_that_are_neither_carts_nor_orders_are_passed_over()
+    {
+        await using var h = new Harness();
+        await h.Store.AppendAsync(new AppendRequest("note-1", 0, [Event(new CartCreated("n1", "alice", "EUR"))]), Ct);
+        await h.Cart("c1", new CreateCart(Alice, new CartId("c1")));
+
+        await h.Projector.HandleAsync((await h.Feed.ReadAsync(null, 100, Ct)).Events, Ct);
+
+        Assert.Equal("c1", Assert.Single(h.Notifier.Carts).CartId);
+        Assert.Empty(h.Notifier.Orders);
+        Assert.Null(await h.Views.GetAsync(Projector.OrderKind, "n1", Ct));
+    }
+
+    [Fact]
+    public async Task A_cart_batch_ahead_of_the_remembered_state_is_projected_at_its_last_version()
+    {
+        await using var h = new Harness();
+        var here = h.NewHandler(loader: h.Loader);
+        await h.Cart("c1", new CreateCart(Alice, new CartId("c1")), handler: here);
+        await h.Cart("c1", new AddItem(Alice, Product(0), 1), handler: here);
+        var first = await h.Feed.ReadAsync(null, 100, Ct);
+
+        // Another instance writes two events; this process still remembers version 2.
+        var other = h.NewHandler();
+        await h.Cart("c1", new AddItem(Alice, Product(0), 1), handler: other);
+        await h.Cart("c1", new AddItem(Alice, Product(0), 1), handler: other);
+        var next = await h.Feed.ReadAsync(first.Checkpoint, 100, Ct);
+        var batch = new List<StoredEvent> { (await h.Store.ReadStreamAsync("cart-c1", 2, 2, Ct))[0] };
+        batch.AddRange(next.Events);
+
+        await h.Projector.HandleAsync(batch, Ct);
+
+        var view = Json.Deserialize<CartView>((await h.Views.GetAsync(Projector.CartKind, "c1", Ct))!.Json);
+        Assert.Equal((4L, 3), (view.Version, view.ItemCount));
+    }
+
+    [Fact]
+    public async Task An_order_batch_ahead_of_the_remembered_state_is_projected_at_its_last_version()
+    {
+        await using var h = new Harness();
+        var here = h.NewHandler(loader: h.Loader);
+        await h.Cart("c1", new CreateCart(Alice, new CartId("c1")), handler: here);
+        await h.Cart("c1", new AddItem(Alice, Product(0), 1), handler: here);
+        await h.Cart("c1", new CheckOut(Alice, new OrderId("o1"), s_address), handler: here);
+        await new OrderPlacement(here).HandleAsync((await h.Feed.ReadAsync(null, 100, Ct)).Events, Ct);
+        await h.Store.AppendAsync(new AppendRequest("order-o1", 1, [Event(new PaymentAuthorized("pay-1", DateTimeOffset.UtcNow))]), Ct);
+        Assert.True(h.Loader.TryRecall(StreamTypes.Order, "order-o1", out var remembered));
+        Assert.Equal(1, remembered.Version);
+
+        await h.Projector.HandleAsync(await h.Store.ReadStreamAsync("order-o1", cancellationToken: Ct), Ct);
+
+        var pushed = Assert.Single(h.Notifier.Orders);
+        Assert.Equal((2L, "paymentAuthorized"), (pushed.Version, pushed.Status));
+    }
+
+    [Fact]
+    public async Task A_failed_push_is_logged_and_the_view_is_written_all_the_same()
+    {
+        await using var h = new Harness();
+        await h.Cart("c1", new CreateCart(Alice, new CartId("c1")));
+        await h.Cart("c2", new CreateCart(Alice, new CartId("c2")));
+        var log = new CapturingLogger<Projector>();
+        var projector = new Projector(h.Loader, h.Views, new FailingNotifier(), log);
+
+        await projector.HandleAsync((await h.Feed.ReadAsync(null, 100, Ct)).Events, Ct);
+
+        Assert.Equal(1, (await h.Views.GetAsync(Projector.CartKind, "c1", Ct))!.Version);
+        Assert.Equal(1, (await h.Views.GetAsync(Projector.CartKind, "c2", Ct))!.Version);
+        Assert.Equal(["Realtime push for cart-c1 failed", "Realtime push for cart-c2 failed"], log.Entries.Select(e => e.Message).Order());
+        Assert.All(log.Entries, e => Assert.Equal((LogLevel.Warning, "hub down"), (e.Level, e.Exception?.Message)));
+    }
+
+    private static EventToAppend Event(IDomainEvent e) =>
+        new(Guid.NewGuid(), EventSerializer.TypeName(e), EventSerializer.Serialize(e), new EventMetadata("alice", DateTimeOffset.UtcNow));
+
+    private sealed class FailingNotifier : IRealtimeNotifier
+    {
+        public Task CartUpdatedAsync(CartView view, CancellationToken cancellationToken = default) => throw new HttpRequestException("hub down");
+
+        public Task OrderUpdatedAsync(OrderView view, CancellationToken cancellationToken = default) => throw new HttpRequestException("hub down");
+
+        public Task RemoveUserFromCartAsync(string cartId, string userId, CancellationToken cancellationToken = default) => throw new HttpRequestException("hub down");
+    }
+}
