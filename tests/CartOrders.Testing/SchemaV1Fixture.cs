@@ -158,5 +158,7 @@ public static class SchemaV1Fixture
         public Task OrderUpdatedAsync(OrderView view, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
         public Task RemoveUserFromCartAsync(string cartId, string userId, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public Task CartsChangedAsync(string userId, CartsChange change, CancellationToken cancellationToken = default) => Task.CompletedTask;
     }
 }

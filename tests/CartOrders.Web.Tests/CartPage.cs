@@ -39,9 +39,10 @@ internal sealed class CartPage(IPage page, string userId)
         await Expect(Part("connection-status")).ToHaveAttributeAsync("data-state", "live");
     }
 
-    /// <summary>Creates a cart and returns its id once the page shows it.</summary>
-    public async Task<string> CreateCartAsync()
+    /// <summary>Creates a cart (named when a name is given) and returns its id once the page shows it.</summary>
+    public async Task<string> CreateCartAsync(string? name = null)
     {
+        await Part("new-cart-name").FillAsync(name ?? "");
         await Part("new-cart").ClickAsync();
         await Expect(Part("cart-owner")).ToContainTextAsync(UserId);
         var cartId = (await Part("cart-id").TextContentAsync())?.Trim();
@@ -56,6 +57,16 @@ internal sealed class CartPage(IPage page, string userId)
         await Part("open-cart-submit").ClickAsync();
         await Expect(Part("cart-id")).ToHaveTextAsync(cartId);
         await WaitUntilJoinedAsync();
+    }
+
+    /// <summary>The entry of a cart in the "My carts" list.</summary>
+    public ILocator MyCart(string cartId) =>
+        Page.Locator($"[data-testid=my-cart][data-cart-id=\"{cartId}\"]");
+
+    public async Task RenameAsync(string name)
+    {
+        await Part("rename-input").FillAsync(name);
+        await Part("rename-submit").ClickAsync();
     }
 
     public async Task InviteAsync(string collaborator)
