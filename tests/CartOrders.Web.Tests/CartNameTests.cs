@@ -12,19 +12,9 @@ public sealed class CartNameTests
     {
         await using var server = await ServerUnderTest.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
-        var alice = new CartPage(await chromium.NewPageAsync(server.BaseAddress), "alice");
-        var bob = new CartPage(await chromium.NewPageAsync(server.BaseAddress), "bob");
-
-        await alice.OpenAsync();
-        await alice.SignInAsync();
-        var cartId = await alice.CreateCartAsync("Office coffee");
+        var (alice, bob, cartId) = await CartPage.SharedCartAsync(chromium, server, "Office coffee");
         await Expect(alice.Part("cart-name")).ToHaveTextAsync("Office coffee");
         await Expect(alice.MyCart(cartId).GetByTestId("my-cart-name")).ToHaveTextAsync("Office coffee");
-        await alice.InviteAsync("bob");
-
-        await bob.OpenAsync();
-        await bob.SignInAsync();
-        await bob.OpenCartAsync(cartId);
         await Expect(bob.Part("cart-name")).ToHaveTextAsync("Office coffee");
         await Expect(bob.Part("rename-form")).ToBeHiddenAsync();
 
@@ -42,9 +32,7 @@ public sealed class CartNameTests
     {
         await using var server = await ServerUnderTest.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
-        var alice = new CartPage(await chromium.NewPageAsync(server.BaseAddress), "alice");
-        await alice.OpenAsync();
-        await alice.SignInAsync();
+        var alice = await CartPage.SignedInAsync(chromium, server, "alice");
         await alice.CreateCartAsync();
 
         await alice.RenameAsync("zero\u200bwidth");

@@ -23,6 +23,26 @@ internal sealed class CartPage(IPage page, string userId)
     public ILocator Line(string productId) =>
         Page.Locator($"[data-testid=cart-line][data-product-id=\"{productId}\"]");
 
+    /// <summary>A new window (its own context) signed in as <paramref name="userId"/>.</summary>
+    public static async Task<CartPage> SignedInAsync(Chromium chromium, ServerUnderTest server, string userId, int width = 1280)
+    {
+        var page = new CartPage(await chromium.NewPageAsync(server.BaseAddress, width), userId);
+        await page.OpenAsync();
+        await page.SignInAsync();
+        return page;
+    }
+
+    /// <summary>Alice's new cart (named when a name is given), shared with bob, open in both windows.</summary>
+    public static async Task<(CartPage Alice, CartPage Bob, string CartId)> SharedCartAsync(Chromium chromium, ServerUnderTest server, string? name = null)
+    {
+        var alice = await SignedInAsync(chromium, server, "alice");
+        var cartId = await alice.CreateCartAsync(name);
+        await alice.InviteAsync("bob");
+        var bob = await SignedInAsync(chromium, server, "bob");
+        await bob.OpenCartAsync(cartId);
+        return (alice, bob, cartId);
+    }
+
     public async Task OpenAsync()
     {
         Page.PageError += (_, error) => _pageErrors.Add(error);

@@ -18,7 +18,7 @@ public sealed class ConflictAndActivityTests
     {
         await using var server = await ServerUnderTest.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
-        var (alice, bob, cartId) = await SharedCartAsync(server, chromium);
+        var (alice, bob, cartId) = await CartPage.SharedCartAsync(chromium, server);
         await alice.AddAsync(Beans, 2);
         await bob.ExpectQuantityAsync(Beans, 2);
 
@@ -51,7 +51,7 @@ public sealed class ConflictAndActivityTests
     {
         await using var server = await ServerUnderTest.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
-        var (alice, bob, _) = await SharedCartAsync(server, chromium);
+        var (alice, bob, _) = await CartPage.SharedCartAsync(chromium, server);
         const string Tea = "green-tea-50g";
         await alice.AddAsync(Beans, 2);
         await alice.AddAsync(Tea, 1);
@@ -83,7 +83,7 @@ public sealed class ConflictAndActivityTests
     {
         await using var server = await ServerUnderTest.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
-        var (alice, bob, _) = await SharedCartAsync(server, chromium);
+        var (alice, bob, _) = await CartPage.SharedCartAsync(chromium, server);
 
         await bob.AddAsync(Beans, 2);
         await alice.ExpectQuantityAsync(Beans, 2);
@@ -97,19 +97,5 @@ public sealed class ConflictAndActivityTests
         await Expect(items.Nth(3)).ToContainTextAsync("you created the cart");
         await Expect(alice.Part("cart-announcer")).ToContainTextAsync("bob set Espresso beans, 250g to 4");
         await Expect(bob.Part("activity-list").GetByTestId("activity-item").First).ToContainTextAsync("you set Espresso beans, 250g to 4");
-    }
-
-    private static async Task<(CartPage Alice, CartPage Bob, string CartId)> SharedCartAsync(ServerUnderTest server, Chromium chromium)
-    {
-        var alice = new CartPage(await chromium.NewPageAsync(server.BaseAddress), "alice");
-        var bob = new CartPage(await chromium.NewPageAsync(server.BaseAddress), "bob");
-        await alice.OpenAsync();
-        await alice.SignInAsync();
-        var cartId = await alice.CreateCartAsync();
-        await alice.InviteAsync("bob");
-        await bob.OpenAsync();
-        await bob.SignInAsync();
-        await bob.OpenCartAsync(cartId);
-        return (alice, bob, cartId);
     }
 }

@@ -40,9 +40,7 @@ public sealed class OrdersTests
         await SendAsync(http, ops, HttpMethod.Post, $"/api/orders/{orders[0]}/cancel", new { reason = "Out of stock" });
 
         await using var chromium = await Chromium.LaunchAsync();
-        var page = new CartPage(await chromium.NewPageAsync(server.BaseAddress), "alice");
-        await page.OpenAsync();
-        await page.SignInAsync();
+        var page = await CartPage.SignedInAsync(chromium, server, "alice");
 
         await Expect(page.Page.GetByTestId("my-cart")).ToHaveCountAsync(50);
         await Expect(page.Page.GetByTestId("my-order")).ToHaveCountAsync(50);
@@ -74,7 +72,7 @@ public sealed class OrdersTests
         await Expect(page.Part("order-history").GetByTestId("order-history-entry")).ToHaveCountAsync(3);
         await Expect(page.Page.Locator($"[data-testid=my-order][data-order-id=\"{orders[1]}\"]").GetByTestId("my-order-status")).ToHaveTextAsync("Shipped");
 
-        await page.Page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "cartorders-web-orders.png"), FullPage = true });
+        await page.Page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "cartorders-web-orders.png") });
         Assert.Empty(page.PageErrors);
     }
 

@@ -12,18 +12,14 @@ public sealed class PresenceTests
     {
         await using var server = await ServerUnderTest.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
-        var alice = new CartPage(await chromium.NewPageAsync(server.BaseAddress), "alice");
-        var bob = new CartPage(await chromium.NewPageAsync(server.BaseAddress), "bob");
-        await alice.OpenAsync();
-        await alice.SignInAsync();
+        var alice = await CartPage.SignedInAsync(chromium, server, "alice");
         var cartId = await alice.CreateCartAsync("Presence");
         await alice.InviteAsync("bob");
         var bobOnAlicesPage = alice.Page.Locator("[data-testid=collaborator][data-user-id=bob]");
         await Expect(bobOnAlicesPage).ToHaveAttributeAsync("data-online", "false");
         await Expect(alice.Part("cart-presence")).ToHaveTextAsync("Only you have this cart open.");
 
-        await bob.OpenAsync();
-        await bob.SignInAsync();
+        var bob = await CartPage.SignedInAsync(chromium, server, "bob");
         await bob.OpenCartAsync(cartId);
 
         await Expect(bobOnAlicesPage).ToHaveAttributeAsync("data-online", "true");

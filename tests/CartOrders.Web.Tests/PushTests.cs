@@ -15,12 +15,8 @@ public sealed class PushTests
     {
         await using var server = await ServerUnderTest.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
-        var alice = new CartPage(await chromium.NewPageAsync(server.BaseAddress), "alice");
-        var bob = new CartPage(await chromium.NewPageAsync(server.BaseAddress), "bob");
-        await alice.OpenAsync();
-        await alice.SignInAsync();
-        await bob.OpenAsync();
-        await bob.SignInAsync();
+        var alice = await CartPage.SignedInAsync(chromium, server, "alice");
+        var bob = await CartPage.SignedInAsync(chromium, server, "bob");
         await Expect(bob.Part("my-carts-empty")).ToBeVisibleAsync();
 
         var cartId = await alice.CreateCartAsync("Shared snacks");
@@ -49,12 +45,8 @@ public sealed class PushTests
         // moved on by two minutes once both pages show the cart.
         await using var server = await ServerUnderTest.StartAsync(("Abandonment:IdleFor", "00:01:00"), ("Abandonment:Interval", "00:00:01"));
         await using var chromium = await Chromium.LaunchAsync();
-        var alice = new CartPage(await chromium.NewPageAsync(server.BaseAddress), "alice");
-        var bob = new CartPage(await chromium.NewPageAsync(server.BaseAddress), "bob");
-        await alice.OpenAsync();
-        await alice.SignInAsync();
-        await bob.OpenAsync();
-        await bob.SignInAsync();
+        var alice = await CartPage.SignedInAsync(chromium, server, "alice");
+        var bob = await CartPage.SignedInAsync(chromium, server, "bob");
         var cartId = await alice.CreateCartAsync("Left alone");
         await alice.InviteAsync("bob");
         await Expect(bob.MyCart(cartId)).ToBeVisibleAsync();

@@ -4,7 +4,7 @@ import { Api, ApiError } from "./api.js";
 import { loadConfig } from "./config.js";
 import { LiveChannel } from "./live.js";
 import { loadSession, saveSession, clearSession, sessionFromToken } from "./session.js";
-import { part, element, show, setText } from "./dom.js";
+import { part, element, show, setText, listEntry } from "./dom.js";
 import { money, statusLabel, itemCount, cartTitle } from "./format.js";
 import { renderCart, trackQuantityInput, showConflict, clearConflict } from "./cart-view.js";
 import { Activity } from "./activity.js";
@@ -340,26 +340,15 @@ function renderMyCarts() {
   const sorted = carts.sort((a, b) => String(b.updatedAt).localeCompare(String(a.updatedAt)));
   list.replaceChildren(
     ...sorted.map((cart) =>
-      element(
-        "li",
-        {},
-        element(
-          "button",
-          {
-            type: "button",
-            className: "cart-link",
-            dataset: { testid: "my-cart", cartId: cart.cartId },
-            attrs: cart.cartId === state.cartId ? { "aria-current": "true" } : {},
-          },
-          element("span", { className: "cart-link-name", dataset: { testid: "my-cart-name" } }, cartTitle(cart)),
-          element(
-            "span",
-            { className: "cart-link-meta" },
-            `${cart.ownerId === userId ? "yours" : `shared by ${cart.ownerId}`} · ${itemCount(cart.itemCount)} · ${money(cart.total, cart.currency)}`,
-          ),
-          cart.status === "open" ? null : element("span", { className: "tag" }, statusLabel(cart.status)),
-        ),
-      ),
+      listEntry({
+        testid: "my-cart",
+        dataset: { cartId: cart.cartId },
+        current: cart.cartId === state.cartId,
+        name: cartTitle(cart),
+        nameTestid: "my-cart-name",
+        meta: `${cart.ownerId === userId ? "yours" : `shared by ${cart.ownerId}`} · ${itemCount(cart.itemCount)} · ${money(cart.total, cart.currency)}`,
+        tag: cart.status === "open" ? null : statusLabel(cart.status),
+      }),
     ),
   );
   show(part("my-carts-empty"), carts.length === 0);

@@ -2,7 +2,7 @@
 // "More" reading the next page through the list's continuation. Orders this page has seen itself
 // (a checkout, an `orderUpdated` push) are kept when newer than the list's copy, which comes from
 // a view that may trail by a moment.
-import { part, element, show } from "./dom.js";
+import { part, show, listEntry } from "./dom.js";
 import { money, dateTime, statusLabel } from "./format.js";
 
 export class OrderList {
@@ -58,22 +58,15 @@ export class OrderList {
     const orders = [...this.orders.values()].sort((a, b) => lastChange(b).localeCompare(lastChange(a)));
     list.replaceChildren(
       ...orders.map((order) =>
-        element(
-          "li",
-          {},
-          element(
-            "button",
-            {
-              type: "button",
-              className: "cart-link",
-              dataset: { testid: "my-order", orderId: order.orderId },
-              attrs: order.orderId === this.currentId ? { "aria-current": "true" } : {},
-            },
-            element("span", { className: "cart-link-name" }, `Order ${order.orderId.slice(0, 8)}…`),
-            element("span", { className: "cart-link-meta" }, `${money(order.total, order.currency)} · ${dateTime(lastChange(order))}`),
-            element("span", { className: "tag", dataset: { testid: "my-order-status" } }, statusLabel(order.status)),
-          ),
-        ),
+        listEntry({
+          testid: "my-order",
+          dataset: { orderId: order.orderId },
+          current: order.orderId === this.currentId,
+          name: `Order ${order.orderId.slice(0, 8)}…`,
+          meta: `${money(order.total, order.currency)} · ${dateTime(lastChange(order))}`,
+          tag: statusLabel(order.status),
+          tagTestid: "my-order-status",
+        }),
       ),
     );
     show(part("my-orders-empty"), orders.length === 0);
