@@ -76,6 +76,46 @@ public sealed class OrdersTests
         Assert.Empty(page.PageErrors);
     }
 
+    [Fact]
+    public async Task The_operator_works_through_the_orders_of_one_status_and_acts_on_them_from_there()
+    {
+        await using var server = await ServerUnderTest.StartAsync();
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        var alice = await TokenAsync(http, "alice");
+        var orders = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            var cart = await SendAsync(http, alice, HttpMethod.Post, "/api/carts", new { });
+            var cartId = cart.GetProperty("cartId").GetString();
+            await SendAsync(http, alice, HttpMethod.Post, $"/api/carts/{cartId}/items", new { productId = Beans, quantity = 1 });
+            var checkout = await SendAsync(http, alice, HttpMethod.Post, $"/api/carts/{cartId}/checkout", new
+            {
+                shippingAddress = new { name = "Alice Example", line1 = "1 Market Street", city = "Berlin", postalCode = "10115", country = "DE" },
+            });
+            orders.Add(checkout.GetProperty("orderId").GetString()!);
+        }
+
+        var ops = await TokenAsync(http, "ops", "operator");
+        await WaitUntilAsync(async () => (await CountAsync(http, ops, "/api/admin/orders?status=placed&limit=200")) == 2);
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = new CartPage(await chromium.NewPageAsync(server.BaseAddress), "ops");
+        await page.OpenAsync();
+        await page.SignInAsync(asOperator: true);
+
+        var queue = page.Part("operator-orders").GetByTestId("operator-order");
+        await Expect(queue).ToHaveCountAsync(2);
+        await page.Part("operator-orders").Locator($"[data-order-id=\"{orders[0]}\"]").ClickAsync();
+        await Expect(page.Part("order-status")).ToHaveTextAsync("Placed");
+        await page.Part("payment-reference").FillAsync("psp-ops-1");
+        await page.Part("payment-approve").ClickAsync();
+
+        await Expect(page.Part("order-status")).ToHaveTextAsync("Payment authorized");
+        await Expect(queue).ToHaveCountAsync(1);
+        await page.Part("operator-status").SelectOptionAsync("paymentAuthorized");
+        await Expect(page.Part("operator-orders").Locator($"[data-order-id=\"{orders[0]}\"]")).ToBeVisibleAsync();
+        Assert.Empty(page.PageErrors);
+    }
+
     private static async Task<string> TokenAsync(HttpClient http, string userId, params string[] roles)
     {
         using var response = await http.PostAsJsonAsync("/api/dev/tokens", new { userId, roles }, TestContext.Current.CancellationToken);
@@ -94,7 +134,7 @@ public sealed class OrdersTests
 
     private static async Task<int> CountAsync(HttpClient http, string token, string list)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, list + "?limit=200");
+        using var request = new HttpRequestMessage(HttpMethod.Get, list.Contains('?', StringComparison.Ordinal) ? list : list + "?limit=200");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
         response.EnsureSuccessStatusCode();

@@ -121,6 +121,11 @@ export class Api {
     const next = continuation ? `&continuation=${enc(continuation)}` : "";
     return this.request("GET", `/api/orders?limit=50${next}`);
   }
+  /** Operators: one page of every customer's orders in one status, the longest unchanged first. */
+  ordersByStatus(status, continuation) {
+    const next = continuation ? `&continuation=${enc(continuation)}` : "";
+    return this.request("GET", `/api/admin/orders?status=${enc(status)}&limit=50${next}`);
+  }
   order(orderId) { return this.request("GET", `/api/orders/${enc(orderId)}`); }
   authorizePayment(orderId, approved, reference) {
     return this.request("POST", `/api/orders/${enc(orderId)}/payment`, { approved, reference });

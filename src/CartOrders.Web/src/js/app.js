@@ -45,7 +45,13 @@ const isOperator = () => state.session?.roles.includes("operator") ?? false;
 async function main() {
   state.config = await loadConfig();
   state.api = new Api(state.config.apiBase, () => state.session?.token ?? null, sessionEnded);
-  state.orders = new OrderList(state.api);
+  state.orders = new OrderList((next) => state.api.myOrders(next), {
+    list: "my-orders", empty: "my-orders-empty", more: "more-orders", entry: "my-order", newestFirst: true,
+  });
+  state.queue = new OrderList((next) => state.api.ordersByStatus(part("operator-status").value, next), {
+    list: "operator-orders", empty: "operator-orders-empty", more: "more-operator-orders", entry: "operator-order", newestFirst: false,
+    keeps: (order) => order.status === part("operator-status").value,
+  });
   state.activity = new Activity(state.api, {
     userId: () => state.session?.userId ?? "",
     productName: (productId) =>
@@ -147,6 +153,7 @@ function enter(session) {
 
   refreshMyCarts();
   refreshMyOrders();
+  if (isOperator()) state.queue.refresh().catch((error) => showError(error));
   route();
 }
 
@@ -161,6 +168,7 @@ async function signOut(message) {
   state.myCartsNext = null;
   renderMyCarts();
   state.orders.clear();
+  state.queue.clear();
   showSignIn();
   if (message) showNotice(message);
   await live?.stop();
@@ -227,10 +235,20 @@ function wireWorkspace() {
   part("refresh-carts").addEventListener("click", () => refreshMyCarts());
   part("refresh-orders").addEventListener("click", () => refreshMyOrders());
   part("more-orders").addEventListener("click", () => state.orders.more().catch(showError));
-  part("my-orders").addEventListener("click", (event) => {
-    const button = event.target.closest("[data-order-id]");
-    if (button) openOrder(button.dataset.orderId);
+  for (const list of ["my-orders", "operator-orders"]) {
+    part(list).addEventListener("click", (event) => {
+      const button = event.target.closest("[data-order-id]");
+      if (button) openOrder(button.dataset.orderId);
+    });
+  }
+  part("operator-status").addEventListener("change", () => {
+    state.queue.clear();
+    // The list comes from a view; the order on screen is current, so it is kept if it is in the status.
+    state.queue.refresh()
+      .then(() => { if (state.order) state.queue.remember(state.order); })
+      .catch((error) => showError(error));
   });
+  part("more-operator-orders").addEventListener("click", () => state.queue.more().catch(showError));
   part("more-carts").addEventListener("click", () => moreMyCarts());
   part("my-carts").addEventListener("click", (event) => {
     const button = event.target.closest("[data-cart-id]");
@@ -818,6 +836,7 @@ function applyOrder(order) {
   if (state.order && order.version <= state.order.version) return;
   state.order = order;
   if (order.customerId === state.session?.userId) state.orders.remember(order);
+  if (isOperator()) state.queue.remember(order, { listedOnly: true });
   renderOrder(order, { userId: state.session?.userId ?? "", isOperator: isOperator() });
 }
 

@@ -1,14 +1,20 @@
-// "My orders": the caller's orders (`GET /api/orders`, most recently changed first), 50 a page,
-// "More" reading the next page through the list's continuation. Orders this page has seen itself
-// (a checkout, an `orderUpdated` push) are kept when newer than the list's copy, which comes from
-// a view that may trail by a moment.
+// A list of orders in the sidebar, 50 a page, "More" reading the next page through the list's
+// continuation: "My orders" (`GET /api/orders`, most recently changed first) and the operator's
+// orders in one status (`GET /api/admin/orders?status=`, the longest unchanged first). Orders
+// this page has seen itself (a checkout, an `orderUpdated` push) are kept when newer than the
+// list's copy, which comes from a view that may trail by a moment.
 import { part, show, listEntry } from "./dom.js";
 import { money, dateTime, statusLabel } from "./format.js";
 
 export class OrderList {
-  /** @param {import("./api.js").Api} api */
-  constructor(api) {
-    this.api = api;
+  /**
+   * @param {(continuation?: string) => Promise<{items: object[], continuation?: string}>} read one page
+   * @param {{list: string, empty: string, more: string, entry: string, newestFirst: boolean, keeps?: (order: object) => boolean}} parts
+   *   `keeps`: whether an order still belongs in the list (the operator's list holds one status)
+   */
+  constructor(read, parts) {
+    this.read = read;
+    this.parts = parts;
     this.orders = new Map();
     this.next = null;
     this.currentId = null;
@@ -21,7 +27,7 @@ export class OrderList {
   }
 
   async refresh() {
-    const page = await this.api.myOrders();
+    const page = await this.read();
     const seen = this.orders;
     this.orders = new Map(page.items.map((order) => [order.orderId, order]));
     for (const order of seen.values()) {
@@ -34,17 +40,18 @@ export class OrderList {
 
   async more() {
     if (!this.next) return;
-    const page = await this.api.myOrders(this.next);
+    const page = await this.read(this.next);
     for (const order of page.items) this.remember(order, { render: false });
     this.next = page.continuation ?? null;
     this.render();
   }
 
-  /** Keeps an order the page saw, if it is newer than the copy in the list. */
-  remember(order, { render = true } = {}) {
+  /** Keeps an order the page saw, if it is newer than the copy in the list (and already in it, with `listedOnly`). */
+  remember(order, { render = true, listedOnly = false } = {}) {
     const known = this.orders.get(order.orderId);
-    if (known && known.version >= order.version) return;
-    this.orders.set(order.orderId, order);
+    if ((known && known.version >= order.version) || (listedOnly && !known)) return;
+    if (this.parts.keeps && !this.parts.keeps(order)) this.orders.delete(order.orderId);
+    else this.orders.set(order.orderId, order);
     if (render) this.render();
   }
 
@@ -54,12 +61,13 @@ export class OrderList {
   }
 
   render() {
-    const list = part("my-orders");
-    const orders = [...this.orders.values()].sort((a, b) => lastChange(b).localeCompare(lastChange(a)));
+    const list = part(this.parts.list);
+    const order = this.parts.newestFirst ? -1 : 1;
+    const orders = [...this.orders.values()].sort((a, b) => order * lastChange(a).localeCompare(lastChange(b)));
     list.replaceChildren(
       ...orders.map((order) =>
         listEntry({
-          testid: "my-order",
+          testid: this.parts.entry,
           dataset: { orderId: order.orderId },
           current: order.orderId === this.currentId,
           name: `Order ${order.orderId.slice(0, 8)}…`,
@@ -69,8 +77,8 @@ export class OrderList {
         }),
       ),
     );
-    show(part("my-orders-empty"), orders.length === 0);
-    show(part("more-orders"), Boolean(this.next));
+    show(part(this.parts.empty), orders.length === 0);
+    show(part(this.parts.more), Boolean(this.next));
   }
 }
 
