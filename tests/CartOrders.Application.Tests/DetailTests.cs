@@ -34,7 +34,7 @@ public sealed class DetailTests
         var cart = new Cart("c1", "alice", "EUR", [], [new CartLine("a", "A", 100, 1), new CartLine("b", "B", 100, 1)], CartStatus.Open, null);
         var order = Order.Evolve(null, new OrderPlaced("o1", "c1", "alice", [new CartLine("a", "A", 100, 1)], 100, "EUR", new("A", "1", "L", "1", "FR"), s_t0))!;
 
-        Assert.Equal(("Cart.v2", 3), (StreamTypes.Cart.Schema, StreamTypes.Cart.Weight(cart)));
+        Assert.Equal(("Cart.v3", 3), (StreamTypes.Cart.Schema, StreamTypes.Cart.Weight(cart)));
         Assert.Equal(("Order.v2", 3), (StreamTypes.Order.Schema, StreamTypes.Order.Weight(order)));
     }
 
@@ -232,7 +232,7 @@ public sealed class DetailTests
         var id = "traced-" + Guid.NewGuid().ToString("N");
         await h.Cart(id, new CreateCart(Alice, new CartId(id)));
 
-        var command = Assert.Single(traced, a => a.OperationName == "command Cart.v2" && Equals(a.GetTagItem("cartorders.stream"), "cart-" + id));
+        var command = Assert.Single(traced, a => a.OperationName == "command Cart.v3" && Equals(a.GetTagItem("cartorders.stream"), "cart-" + id));
         Assert.Equal(1L, command.GetTagItem("cartorders.version"));
     }
 

@@ -66,7 +66,27 @@ public sealed class FeedTests
         await DrainAsync(Pump(h, h.Projector));
 
         Assert.Equal(("c1", "bob"), Assert.Single(h.Notifier.Removed));
+        Assert.Equal(("bob", new CartsChange("c1", CartsChange.Removed, 3)), Assert.Single(h.Notifier.ListChanges));
         Assert.Empty((await h.Views.ListForMemberAsync(Projector.CartKind, "bob", PageRequest.First(50), Ct)).Items);
+    }
+
+    [Fact]
+    public async Task An_invited_user_hears_that_their_list_changed_and_so_does_everyone_when_the_cart_is_abandoned()
+    {
+        await using var h = new Harness();
+        await h.Cart("c1", new CreateCart(Alice, new CartId("c1")));
+        await DrainAsync(Pump(h, h.Projector));
+        await h.Cart("c1", new AddCollaborator(Alice, Bob.UserId));
+        await DrainAsync(Pump(h, h.Projector));
+
+        Assert.Equal(("bob", new CartsChange("c1", CartsChange.Invited, 2)), Assert.Single(h.Notifier.ListChanges));
+
+        await h.Cart("c1", new AbandonCart(new Actor(new UserId("cartorders-abandonment")), DateTimeOffset.UnixEpoch));
+        await DrainAsync(Pump(h, h.Projector));
+
+        Assert.Equal(
+            [("alice", new CartsChange("c1", CartsChange.Abandoned, 3)), ("bob", new CartsChange("c1", CartsChange.Abandoned, 3))],
+            h.Notifier.ListChanges.Skip(1).OrderBy(c => c.UserId, StringComparer.Ordinal));
     }
 
     [Fact]

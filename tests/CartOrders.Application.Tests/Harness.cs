@@ -149,4 +149,16 @@ internal sealed class RecordingNotifier : IRealtimeNotifier
         Removed.Add((cartId, userId));
         return Task.CompletedTask;
     }
+
+    public List<(string UserId, CartsChange Change)> ListChanges { get; } = [];
+
+    public Task CartsChangedAsync(string userId, CartsChange change, CancellationToken cancellationToken = default)
+    {
+        lock (ListChanges)
+        {
+            ListChanges.Add((userId, change));
+        }
+
+        return Task.CompletedTask;
+    }
 }

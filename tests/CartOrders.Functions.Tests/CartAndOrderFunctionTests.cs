@@ -109,6 +109,26 @@ public class CartAndOrderFunctionTests
     }
 
     [Fact]
+    public async Task The_owner_renames_the_cart_and_a_collaborator_may_not()
+    {
+        await using var app = await FunctionsApp.StartAsync(Store);
+        var alice = app.Tokens.For(Unique("alice"));
+        var bobId = Unique("bob");
+        var bob = app.Tokens.For(bobId);
+        var cartId = await app.CreateCartAsync(alice);
+        await app.CallAsync(nameof(CartFunctions.AddCollaborator), HttpMethod.Post, $"/api/carts/{cartId}/collaborators", r => CartFunctions.AddCollaborator(r, cartId), alice, new { userId = bobId });
+
+        var renamed = await app.CallAsync(nameof(CartFunctions.RenameCart), HttpMethod.Put, $"/api/carts/{cartId}/name", r => CartFunctions.RenameCart(r, cartId), alice, new { name = "Office coffee" });
+        var refused = await app.CallAsync(nameof(CartFunctions.RenameCart), HttpMethod.Put, $"/api/carts/{cartId}/name", r => CartFunctions.RenameCart(r, cartId), bob, new { name = "Mine now" });
+        var invalid = await app.CallAsync(nameof(CartFunctions.RenameCart), HttpMethod.Put, $"/api/carts/{cartId}/name", r => CartFunctions.RenameCart(r, cartId), alice, new { name = "bad\u200bname" });
+
+        Assert.Equal((200, "Office coffee"), (renamed.Status, renamed.Json().GetProperty("name").GetString()));
+        Assert.Equal((403, "owner-only"), (refused.Status, refused.ProblemCode()));
+        Assert.Equal((400, "validation-failed"), (invalid.Status, invalid.ProblemCode()));
+        Assert.Equal("Office coffee", (await app.GetCartAsync(bob, cartId)).Json().GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task Operators_record_payment_and_shipment_customers_may_not()
     {
         await using var app = await FunctionsApp.StartAsync(Store);

@@ -73,6 +73,20 @@ public sealed class SignalRRestClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task cartsChanged_goes_to_the_user_whose_list_changed()
+    {
+        var notifier = _services.GetRequiredService<CartOrders.Application.Ports.IRealtimeNotifier>();
+
+        await notifier.CartsChangedAsync("bob", new CartOrders.Application.Ports.CartsChange("c1", CartOrders.Application.Ports.CartsChange.Invited, 2), TestContext.Current.CancellationToken);
+
+        var request = Assert.Single(_service.Received);
+        Assert.Equal(("POST", "/api/hubs/cartorders/users/bob/:send"), (request.Method, request.Path));
+        Assert.Equal("cartsChanged", request.Json().GetProperty("target").GetString());
+        var change = request.Json().GetProperty("arguments")[0];
+        Assert.Equal(("c1", "invited", 2L), (change.GetProperty("cartId").GetString(), change.GetProperty("change").GetString(), change.GetProperty("version").GetInt64()));
+    }
+
+    [Fact]
     public async Task A_removed_collaborator_is_taken_out_of_the_carts_group()
     {
         var notifier = _services.GetRequiredService<CartOrders.Application.Ports.IRealtimeNotifier>();

@@ -13,6 +13,7 @@ public sealed class OpenApiTests(ServerFixture server)
         { "get", "/api/carts" },
         { "post", "/api/carts" },
         { "get", "/api/carts/{cartId}" },
+        { "put", "/api/carts/{cartId}/name" },
         { "get", "/api/carts/{cartId}/events" },
         { "post", "/api/carts/{cartId}/items" },
         { "put", "/api/carts/{cartId}/items/{productId}" },
@@ -21,6 +22,8 @@ public sealed class OpenApiTests(ServerFixture server)
         { "delete", "/api/carts/{cartId}/collaborators/{userId}" },
         { "post", "/api/carts/{cartId}/checkout" },
         { "post", "/api/carts/{cartId}/subscriptions" },
+        { "delete", "/api/carts/{cartId}/subscriptions/{connectionId}" },
+        { "get", "/api/carts/{cartId}/presence" },
         { "get", "/api/orders" },
         { "get", "/api/orders/{orderId}" },
         { "post", "/api/orders/{orderId}/cancel" },
@@ -43,10 +46,15 @@ public sealed class OpenApiTests(ServerFixture server)
         var isPublic = path is "/api/products" or "/api/health" or "/api/dev/tokens";
         Assert.Equal(!isPublic, responses.Contains("401"));
         Assert.Equal(!isPublic, operation.TryGetProperty("security", out _));
-        if (method is "post" or "put" && path != "/api/carts")
+        if (method is "post" or "put")
         {
             Assert.True(operation.TryGetProperty("requestBody", out var body), $"{method.ToUpperInvariant()} {path} has no request body");
             Assert.True(body.GetProperty("content").TryGetProperty("application/json", out _));
+            if (path == "/api/carts")
+            {
+                Assert.False(body.TryGetProperty("required", out var required) && required.GetBoolean(), "a cart is created without a body too");
+                Assert.True(body.GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("properties").TryGetProperty("name", out _));
+            }
         }
 
         if (method != "get" && !isPublic)

@@ -69,8 +69,13 @@ public class OrdersApiTests(ServerFixture server)
         Assert.Equal(["placed", "paymentAuthorized", "shipped"], order.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("status").GetString()));
         Assert.Equal(3, order.GetProperty("version").GetInt64());
 
+        Assert.Equal(("psp-123", "DHL", "JD0001"), (order.GetProperty("paymentReference").GetString(), order.GetProperty("carrier").GetString(), order.GetProperty("trackingNumber").GetString()));
+        Assert.False(order.TryGetProperty("cancellationReason", out _));
+
         using var read = await alice.GetAsync($"/api/orders/{orderId}");
-        Assert.Equal("shipped", (await read.JsonAsync()).GetProperty("status").GetString());
+        var seen = await read.JsonAsync();
+        Assert.Equal("shipped", seen.GetProperty("status").GetString());
+        Assert.Equal("JD0001", seen.GetProperty("trackingNumber").GetString());
     }
 
     [Fact]
@@ -95,7 +100,10 @@ public class OrdersApiTests(ServerFixture server)
         using var response = await alice.PostAsync($"/api/orders/{orderId}/cancel", new { reason = "Changed my mind" });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("cancelled", (await response.JsonAsync()).GetProperty("status").GetString());
+        var order = await response.JsonAsync();
+        Assert.Equal("cancelled", order.GetProperty("status").GetString());
+        Assert.Equal("Changed my mind", order.GetProperty("cancellationReason").GetString());
+        Assert.False(order.TryGetProperty("paymentReference", out _));
     }
 
     [Fact]

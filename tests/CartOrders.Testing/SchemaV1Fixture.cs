@@ -124,11 +124,28 @@ public static class SchemaV1Fixture
         Assert.Equal(Money.ToDecimal(repriced, "EUR"), Projection.ToView(newOrder.State, newOrder.Version).Total);
     }
 
-    /// <summary>Equal JSON, numbers compared as decimals (7.9 and 7.90 are the same amount).</summary>
+    /// <summary>
+    /// Fields the views gained after the fixture's release (a cart's name; an order's payment
+    /// reference, carrier, tracking number and cancellation reason): additions its views lack.
+    /// </summary>
+    private static readonly string[] s_addedSince = ["name", "paymentReference", "carrier", "trackingNumber", "cancellationReason"];
+
+    /// <summary>
+    /// Equal JSON, numbers compared as decimals (7.9 and 7.90 are the same amount); a field added
+    /// to the views since the fixture's release is not compared where the fixture's view lacks it.
+    /// </summary>
     public static void AssertSameJson(JsonNode expected, object actual)
     {
         ArgumentNullException.ThrowIfNull(expected);
-        var actualNode = actual as JsonNode ?? JsonNode.Parse(Json.Serialize(actual))!;
+        var actualNode = (actual as JsonNode ?? JsonNode.Parse(Json.Serialize(actual))!).DeepClone();
+        if (actualNode is JsonObject current && expected is JsonObject old)
+        {
+            foreach (var added in s_addedSince.Where(a => !old.ContainsKey(a)))
+            {
+                current.Remove(added);
+            }
+        }
+
         Assert.Equal(Canonical(expected), Canonical(actualNode));
     }
 
@@ -158,5 +175,7 @@ public static class SchemaV1Fixture
         public Task OrderUpdatedAsync(OrderView view, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
         public Task RemoveUserFromCartAsync(string cartId, string userId, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public Task CartsChangedAsync(string userId, CartsChange change, CancellationToken cancellationToken = default) => Task.CompletedTask;
     }
 }

@@ -23,6 +23,26 @@ internal sealed class CartPage(IPage page, string userId)
     public ILocator Line(string productId) =>
         Page.Locator($"[data-testid=cart-line][data-product-id=\"{productId}\"]");
 
+    /// <summary>A new window (its own context) signed in as <paramref name="userId"/>.</summary>
+    public static async Task<CartPage> SignedInAsync(Chromium chromium, ServerUnderTest server, string userId, int width = 1280)
+    {
+        var page = new CartPage(await chromium.NewPageAsync(server.BaseAddress, width), userId);
+        await page.OpenAsync();
+        await page.SignInAsync();
+        return page;
+    }
+
+    /// <summary>Alice's new cart (named when a name is given), shared with bob, open in both windows.</summary>
+    public static async Task<(CartPage Alice, CartPage Bob, string CartId)> SharedCartAsync(Chromium chromium, ServerUnderTest server, string? name = null)
+    {
+        var alice = await SignedInAsync(chromium, server, "alice");
+        var cartId = await alice.CreateCartAsync(name);
+        await alice.InviteAsync("bob");
+        var bob = await SignedInAsync(chromium, server, "bob");
+        await bob.OpenCartAsync(cartId);
+        return (alice, bob, cartId);
+    }
+
     public async Task OpenAsync()
     {
         Page.PageError += (_, error) => _pageErrors.Add(error);
@@ -39,9 +59,10 @@ internal sealed class CartPage(IPage page, string userId)
         await Expect(Part("connection-status")).ToHaveAttributeAsync("data-state", "live");
     }
 
-    /// <summary>Creates a cart and returns its id once the page shows it.</summary>
-    public async Task<string> CreateCartAsync()
+    /// <summary>Creates a cart (named when a name is given) and returns its id once the page shows it.</summary>
+    public async Task<string> CreateCartAsync(string? name = null)
     {
+        await Part("new-cart-name").FillAsync(name ?? "");
         await Part("new-cart").ClickAsync();
         await Expect(Part("cart-owner")).ToContainTextAsync(UserId);
         var cartId = (await Part("cart-id").TextContentAsync())?.Trim();
@@ -56,6 +77,16 @@ internal sealed class CartPage(IPage page, string userId)
         await Part("open-cart-submit").ClickAsync();
         await Expect(Part("cart-id")).ToHaveTextAsync(cartId);
         await WaitUntilJoinedAsync();
+    }
+
+    /// <summary>The entry of a cart in the "My carts" list.</summary>
+    public ILocator MyCart(string cartId) =>
+        Page.Locator($"[data-testid=my-cart][data-cart-id=\"{cartId}\"]");
+
+    public async Task RenameAsync(string name)
+    {
+        await Part("rename-input").FillAsync(name);
+        await Part("rename-submit").ClickAsync();
     }
 
     public async Task InviteAsync(string collaborator)

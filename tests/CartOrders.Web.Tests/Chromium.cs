@@ -52,15 +52,17 @@ internal sealed class Chromium : IAsyncDisposable
         }
     }
 
-    /// <summary>A fresh context: its own cookies and sessionStorage, so one person per context.</summary>
-    public async Task<IPage> NewPageAsync(Uri baseAddress)
+    /// <summary>A fresh context: its own cookies and sessionStorage, so one person per context; 1280 px wide unless given.</summary>
+    public async Task<IPage> NewPageAsync(Uri baseAddress, int width = 1280, int height = 900)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseAddress.ToString(),
             Locale = "en-US",
             TimezoneId = "UTC",
-            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            IsMobile = width < 600,
+            HasTouch = width < 600,
         });
         return await context.NewPageAsync();
     }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CartOrders.Web.Tests;
@@ -18,31 +19,45 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     private readonly WebApplicationFactory<Program> _factory;
     private readonly DirectoryInfo _data;
 
-    private ServerUnderTest(WebApplicationFactory<Program> factory, DirectoryInfo data, Uri baseAddress)
+    private ServerUnderTest(WebApplicationFactory<Program> factory, DirectoryInfo data, Uri baseAddress, ShiftedClock clock)
     {
         _factory = factory;
         _data = data;
         BaseAddress = baseAddress;
+        Clock = clock;
     }
 
     public Uri BaseAddress { get; }
 
-    public static Task<ServerUnderTest> StartAsync()
+    /// <summary>The server's clock: real time, plus whatever a test moved it on by.</summary>
+    public ShiftedClock Clock { get; }
+
+    /// <param name="settings">configuration on top of the defaults, e.g. a short <c>Abandonment:IdleFor</c></param>
+    public static Task<ServerUnderTest> StartAsync(params (string Key, string Value)[] settings)
     {
         var data = Directory.CreateTempSubdirectory("cartorders-web-tests-");
-        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host => host
-            .UseEnvironment("Development")
-            .UseSetting("DataFolder", data.FullName)
-            .UseSetting("Sqlite:Path", Path.Combine(data.FullName, "cartorders.db"))
-            .UseSetting("Sqlite:Durability", "Normal")
-            .UseSetting("Auth:DevelopmentTokens", "true")
-            .UseSetting("Logging:LogLevel:Default", "Warning"));
+        var clock = new ShiftedClock();
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        {
+            host.UseEnvironment("Development")
+                .UseSetting("DataFolder", data.FullName)
+                .UseSetting("Sqlite:Path", Path.Combine(data.FullName, "cartorders.db"))
+                .UseSetting("Sqlite:Durability", "Normal")
+                .UseSetting("Auth:DevelopmentTokens", "true")
+                .UseSetting("Logging:LogLevel:Default", "Warning");
+            foreach (var (key, value) in settings)
+            {
+                host.UseSetting(key, value);
+            }
+
+            host.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock));
+        });
         factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
 
         var address = factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
             .Addresses.Single();
-        return Task.FromResult(new ServerUnderTest(factory, data, new Uri(address)));
+        return Task.FromResult(new ServerUnderTest(factory, data, new Uri(address), clock));
     }
 
     public async ValueTask DisposeAsync()
@@ -58,4 +73,21 @@ internal sealed class ServerUnderTest : IAsyncDisposable
             // A temporary folder left behind is harmless.
         }
     }
+}
+
+/// <summary>
+/// The system clock moved on by <see cref="Offset"/>: the server's "now" (events, idle checks) jumps
+/// ahead while its timers keep real time, so a test can make a cart old without waiting.
+/// </summary>
+internal sealed class ShiftedClock : TimeProvider
+{
+    private long _offsetTicks;
+
+    public TimeSpan Offset
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
+        set => Interlocked.Exchange(ref _offsetTicks, value.Ticks);
+    }
+
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Offset;
 }

@@ -45,4 +45,10 @@ internal sealed class CountingNotifier : IRealtimeNotifier
     }
 
     public Task RemoveUserFromCartAsync(string cartId, string userId, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task CartsChangedAsync(string userId, CartsChange change, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _pushes);
+        return Task.CompletedTask;
+    }
 }

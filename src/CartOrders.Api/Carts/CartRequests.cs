@@ -6,6 +6,35 @@ using CartOrders.Domain.Carts;
 
 namespace CartOrders.Api.Carts;
 
+/// <summary><c>POST /api/carts</c>: an optional <c>name</c> (absent, null, or no body: an unnamed cart).</summary>
+public sealed record CreateCartRequest(CartName? Name)
+{
+    public static CreateCartRequest Read(JsonFields body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var name = body.Has("name") ? RenameCartRequest.ReadName(body) : null;
+        body.ThrowIfInvalid();
+        return new(name);
+    }
+}
+
+/// <summary><c>PUT /api/carts/{cartId}/name</c>.</summary>
+public sealed record RenameCartRequest(CartName Name)
+{
+    public const string Rule = "Must be 1-100 printable characters (no control or format characters).";
+
+    public static RenameCartRequest Read(JsonFields body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var name = ReadName(body);
+        body.ThrowIfInvalid();
+        return new(name!.Value);
+    }
+
+    internal static CartName? ReadName(JsonFields body) =>
+        body.Text("name", CartName.IsValid, Rule) is { } name ? new CartName(name) : null;
+}
+
 /// <summary><c>POST /api/carts/{cartId}/items</c>: adds to an existing line's quantity.</summary>
 public sealed record AddItemRequest(string ProductId, int Quantity)
 {

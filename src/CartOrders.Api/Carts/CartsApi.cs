@@ -39,6 +39,9 @@ public static class CartsApi
         // and a creation needs no body at all. A body that is sent must still be JSON.
         carts.MapPost("", (Delegate)CreateAsync).WithName("CreateCart").AsCommand()
             .Produces<CartView>(StatusCodes.Status201Created);
+        carts.MapPut("/{cartId}/name", RenameAsync).WithName("RenameCart").AsCommand()
+            .Accepts<RenameCartRequest>("application/json").Produces<CartView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         carts.MapPost("/{cartId}/items", AddItemAsync).WithName("AddItem").AsCommand()
             .Accepts<AddItemRequest>("application/json").Produces<CartView>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
@@ -106,13 +109,32 @@ public static class CartsApi
             ? long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var next) && next >= 1
                 ? next
                 : throw new ProblemException(ApiProblem.InvalidContinuation, "The continuation is not a position in this history.")
-            : 1;
+            : FromVersion(http.Request);
         var through = Math.Min(loaded.Version, from + request.Page.Limit - 1);
-        var events = await Service<IEventStore>(http).ReadStreamAsync(id.StreamId, from, through, http.RequestAborted);
+        var events = from > through ? [] : await Service<IEventStore>(http).ReadStreamAsync(id.StreamId, from, through, http.RequestAborted);
         http.Response.Headers.ETag = ETags.Format(loaded.Version);
         var more = through < loaded.Version ? (through + 1).ToString(CultureInfo.InvariantCulture) : null;
         return ListPaging.Answer(http, actor.UserId.Value, list, request, new Page<EventRecord>([.. events.Select(EventRecord.From)], more));
     });
+
+    /// <summary>
+    /// <c>?fromVersion=N</c> (a positive integer) starts the history's first page at version N, so
+    /// a client that has seen up to version N-1 reads only what came after; 1 when absent. A
+    /// continuation carries its own position and takes precedence (the next page's link keeps the
+    /// request's parameters).
+    /// </summary>
+    private static long FromVersion(HttpRequest request)
+    {
+        var asked = request.Query["fromVersion"];
+        return asked.Count == 0
+            ? 1
+            : asked.Count == 1 && long.TryParse(asked[0], NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version >= 1
+                ? version
+                : throw new ProblemException(
+                    ApiProblem.ValidationFailed,
+                    "fromVersion must be a positive integer.",
+                    new Dictionary<string, string[]>(StringComparer.Ordinal) { ["fromVersion"] = ["Must be a positive integer."] });
+    }
 
     /// <summary>
     /// With an Idempotency-Key the cart id is derived from (caller, key), so a replay finds the
@@ -122,6 +144,7 @@ public static class CartsApi
     {
         var actor = Caller.ActorOf(http);
         var request = await CommandRequest.ReadAsync(http, actor, bodyRequired: false);
+        var body = CreateCartRequest.Read(request.Body);
         var cartId = new CartId(request.Context.IdempotencyKey is { } key
             ? IdempotencyKeys.DerivedId("cart", actor.UserId.Value, key)
             : IdempotencyKeys.NewId());
@@ -133,8 +156,19 @@ public static class CartsApi
             cartId,
             (state, catalog) => state is null && open >= limit
                 ? throw new DomainException(DomainError.TooManyOpenCarts, $"A user may own at most {limit} open carts; check one out or wait until one is abandoned.")
-                : CartDecider.Decide(new CreateCart(actor, cartId), state, catalog),
+                : CartDecider.Decide(new CreateCart(actor, cartId, body.Name), state, catalog),
             a => CommandEndpoint.Reply(StatusCodes.Status201Created, View(a), a.Version, "/api/carts/" + cartId.Value));
+    });
+
+    /// <summary>Names the cart anew (owner only); the same name again changes nothing.</summary>
+    public static Task<IResult> RenameAsync(HttpContext http, string cartId) => ProblemBoundary.RunAsync(async () =>
+    {
+        var actor = Caller.ActorOf(http);
+        var id = PathIds.Cart(cartId);
+        var request = await CommandRequest.ReadAsync(http, actor, bodyRequired: true);
+        var body = RenameCartRequest.Read(request.Body);
+        return await RunAsync(http, request, id, (state, catalog) =>
+            CartDecider.Decide(new RenameCart(actor, body.Name), state, catalog));
     });
 
     public static Task<IResult> AddItemAsync(HttpContext http, string cartId) => ProblemBoundary.RunAsync(async () =>

@@ -47,6 +47,22 @@ public sealed class JsonFields
         return value.Any(char.IsControl) ? Fail<string>(name, "Must not contain control characters.") : value;
     }
 
+    /// <summary>A required string, trimmed, that must pass <paramref name="isValid"/>; <paramref name="rule"/> says what it must be.</summary>
+    public string? Text(string name, Func<string, bool> isValid, string rule)
+    {
+        ArgumentNullException.ThrowIfNull(isValid);
+        if (Field(name, JsonValueKind.String, "a string") is not { } element)
+        {
+            return null;
+        }
+
+        var value = element.GetString()!.Trim();
+        return isValid(value) ? value : Fail<string>(name, rule);
+    }
+
+    /// <summary>Whether the field is there with a value other than JSON null (for optional fields).</summary>
+    public bool Has(string name) => TryGet(name, out var element) && element.ValueKind != JsonValueKind.Null;
+
     /// <summary>A required id: 1-64 chars of [A-Za-z0-9_-].</summary>
     public string? Id(string name)
     {

@@ -14,6 +14,9 @@ public static class PathIds
 
     public static UserId User(string? value) => new(Require(value, "userId"));
 
+    /// <summary>A real-time connection's id (the hub's are 22 characters of the id alphabet).</summary>
+    public static string Connection(string? value) => Require(value, "connectionId");
+
     private static string Require(string? value, string name) =>
         IdRules.IsValid(value)
             ? value

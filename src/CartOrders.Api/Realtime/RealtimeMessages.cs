@@ -9,5 +9,11 @@ public static class RealtimeMessages
     /// <summary>An <c>OrderView</c>, sent to the order's customer.</summary>
     public const string OrderUpdated = "orderUpdated";
 
+    /// <summary>A <c>CartsChange</c>, sent to one user when they are invited to, removed from or lose a cart.</summary>
+    public const string CartsChanged = "cartsChanged";
+
+    /// <summary>A <c>PresenceView</c>, sent to the cart's group when the set of users with the cart open changes.</summary>
+    public const string Presence = "presence";
+
     public static string GroupOf(string cartId) => "cart-" + cartId;
 }

@@ -24,7 +24,7 @@ public sealed record StreamType<TState, TEvent>(string Schema, Func<TState?, TEv
 
 public static class StreamTypes
 {
-    public static StreamType<Cart, CartEvent> Cart { get; } = new("Cart.v2", Domain.Carts.Cart.Evolve, cart => 1 + cart.Lines.Count)
+    public static StreamType<Cart, CartEvent> Cart { get; } = new("Cart.v3", Domain.Carts.Cart.Evolve, cart => 1 + cart.Lines.Count)
     {
         MaxEvents = limits => limits.EventsPerCart,
         Ends = e => e is CartCheckedOut or CartAbandoned,

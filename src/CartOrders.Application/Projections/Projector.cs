@@ -116,17 +116,47 @@ public sealed partial class Projector(StreamLoader loader, IViewStore views, IRe
         var document = new ViewDocument(CartKind, cart.CartId, loaded.Version, cart.Status == CartStatus.Abandoned ? [] : [.. view.Members], Json.Serialize(view), loaded.UpdatedAt);
         return new ViewChange(document, async () =>
         {
-            foreach (var removed in events.Where(e => EventSerializer.Is<CollaboratorRemoved>(e.Type)))
+            // The people whose list of carts changed hear of it first, even when they have no cart open;
+            // a removed collaborator leaves the cart's group before its next cartUpdated goes out.
+            foreach (var (userId, change) in ListChanges(events, cart))
             {
-                var userId = ((CollaboratorRemoved)EventSerializer.Deserialize(removed.Type, removed.Data)).UserId;
-                if (!cart.Collaborators.Contains(userId))
+                if (change == CartsChange.Removed)
                 {
                     await PushAsync(() => notifier.RemoveUserFromCartAsync(cart.CartId, userId, cancellationToken), streamId);
                 }
+
+                await PushAsync(() => notifier.CartsChangedAsync(userId, new CartsChange(cart.CartId, change, loaded.Version), cancellationToken), streamId);
             }
 
             await PushAsync(() => notifier.CartUpdatedAsync(view, cancellationToken), streamId);
         });
+    }
+
+    /// <summary>
+    /// Who gained or lost the cart in this batch, judged against the cart as it is now (an invitation
+    /// undone within the same batch tells no one): the invited, the removed, every member on abandonment.
+    /// </summary>
+    private static IEnumerable<(string UserId, string Change)> ListChanges(IEnumerable<StoredEvent> events, Cart cart)
+    {
+        var changes = new List<(string, string)>();
+        var relevant = events.Where(e => EventSerializer.Is<CollaboratorAdded>(e.Type) || EventSerializer.Is<CollaboratorRemoved>(e.Type) || EventSerializer.Is<CartAbandoned>(e.Type));
+        foreach (var stored in relevant)
+        {
+            switch (EventSerializer.Deserialize(stored.Type, stored.Data))
+            {
+                case CollaboratorAdded added when cart.Collaborators.Contains(added.UserId):
+                    changes.Add((added.UserId, CartsChange.Invited));
+                    break;
+                case CollaboratorRemoved removed when !cart.Collaborators.Contains(removed.UserId):
+                    changes.Add((removed.UserId, CartsChange.Removed));
+                    break;
+                case CartAbandoned:
+                    changes.AddRange(cart.Collaborators.Prepend(cart.OwnerId).Select(u => (u, CartsChange.Abandoned)));
+                    break;
+            }
+        }
+
+        return changes.Distinct();
     }
 
     private async Task<ViewChange?> MakeOrderAsync(string streamId, long atLeast, CancellationToken cancellationToken)

@@ -15,7 +15,7 @@ public sealed record LineView(string ProductId, string Name, decimal UnitPrice, 
     }
 }
 
-/// <summary>The public shape of a cart (api.md CartView).</summary>
+/// <summary>The public shape of a cart (api.md CartView); <c>Name</c> is absent until the owner names it.</summary>
 public sealed record CartView(
     string CartId,
     string OwnerId,
@@ -27,7 +27,8 @@ public sealed record CartView(
     string Currency,
     long Version,
     DateTimeOffset UpdatedAt,
-    string? OrderId)
+    string? OrderId,
+    string? Name = null)
 {
     /// <summary>Owner and collaborators: who the view is listed for. Not part of the public shape.</summary>
     [JsonIgnore]
@@ -36,7 +37,10 @@ public sealed record CartView(
 
 public sealed record StatusChangeView(string Status, DateTimeOffset At);
 
-/// <summary>The public shape of an order (api.md OrderView).</summary>
+/// <summary>
+/// The public shape of an order (api.md OrderView). The payment reference, carrier and tracking
+/// number, and cancellation reason are there once the order got them (absent before).
+/// </summary>
 public sealed record OrderView(
     string OrderId,
     string CartId,
@@ -47,7 +51,11 @@ public sealed record OrderView(
     string Status,
     ShippingAddress ShippingAddress,
     IReadOnlyList<StatusChangeView> History,
-    long Version);
+    long Version,
+    string? PaymentReference = null,
+    string? Carrier = null,
+    string? TrackingNumber = null,
+    string? CancellationReason = null);
 
 /// <summary>
 /// State to view: the one projection function used both by the projector (views) and by
@@ -69,7 +77,8 @@ public static class Projection
             cart.Currency,
             version,
             updatedAt,
-            cart.OrderId);
+            cart.OrderId,
+            cart.Name);
     }
 
     public static OrderView ToView(Order order, long version)
@@ -85,7 +94,11 @@ public static class Projection
             StatusName(order.Status),
             order.ShippingAddress,
             [.. order.History.Select(h => new StatusChangeView(StatusName(h.Status), h.At))],
-            version);
+            version,
+            order.PaymentReference,
+            order.Carrier,
+            order.TrackingNumber,
+            order.CancellationReason);
     }
 
     public static string StatusName(OrderStatus status) => status switch

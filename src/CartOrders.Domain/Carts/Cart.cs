@@ -9,7 +9,7 @@ public enum CartStatus
     Abandoned,
 }
 
-/// <summary>The state of a cart, folded from its events. <c>null</c> means the cart does not exist.</summary>
+/// <summary>The state of a cart, folded from its events. <c>null</c> means the cart does not exist; <c>Name</c> is null until one is given.</summary>
 public sealed record Cart(
     string CartId,
     string OwnerId,
@@ -17,7 +17,8 @@ public sealed record Cart(
     ImmutableList<string> Collaborators,
     ImmutableList<CartLine> Lines,
     CartStatus Status,
-    string? OrderId)
+    string? OrderId,
+    string? Name = null)
 {
     public const int MaxLines = 50;
     public const int MaxQuantity = 99;
@@ -46,6 +47,7 @@ public sealed record Cart(
             Lines = s.Lines.Select(l => l.ProductId == e.ProductId ? l with { Quantity = e.Quantity } : l).ToImmutableList(),
         },
         (var s, ItemRemoved e) => s with { Lines = s.Lines.RemoveAll(l => l.ProductId == e.ProductId) },
+        (var s, CartRenamed e) => s with { Name = e.Name },
         (var s, CollaboratorAdded e) => s with { Collaborators = s.Collaborators.Add(e.UserId) },
         (var s, CollaboratorRemoved e) => s with { Collaborators = s.Collaborators.Remove(e.UserId) },
         (var s, CartCheckedOut e) => s with { Status = CartStatus.CheckedOut, OrderId = e.OrderId, Lines = [.. e.Lines] },

@@ -3,7 +3,11 @@ namespace CartOrders.Domain.Carts;
 /// <summary>Commands on a cart, in the imperative. The caller arrives on the command.</summary>
 public abstract record CartCommand(Actor By);
 
-public sealed record CreateCart(Actor By, CartId CartId) : CartCommand(By);
+/// <summary>Creates a cart owned by the caller, named when <c>Name</c> is given.</summary>
+public sealed record CreateCart(Actor By, CartId CartId, CartName? Name = null) : CartCommand(By);
+
+/// <summary>Names the cart anew; owner only. The same name again changes nothing.</summary>
+public sealed record RenameCart(Actor By, CartName Name) : CartCommand(By);
 
 public sealed record AddItem(Actor By, ProductId ProductId, int Quantity) : CartCommand(By);
 

@@ -15,9 +15,12 @@ public static class CartDecider
         ArgumentNullException.ThrowIfNull(catalog);
         if (command is CreateCart create)
         {
-            return state is null
-                ? [new CartCreated(create.CartId.Value, create.By.UserId.Value, catalog.Currency)]
-                : throw new DomainException(DomainError.CartAlreadyExists);
+            // A name given at creation is a rename in the same append: CartCreated.v1 keeps its shape.
+            return state is not null
+                ? throw new DomainException(DomainError.CartAlreadyExists)
+                : create.Name is { } name
+                    ? [new CartCreated(create.CartId.Value, create.By.UserId.Value, catalog.Currency), new CartRenamed(name.Value)]
+                    : [new CartCreated(create.CartId.Value, create.By.UserId.Value, catalog.Currency)];
         }
 
         if (command is AbandonCart abandon)
@@ -54,6 +57,7 @@ public static class CartDecider
             RemoveCollaborator c => RequireOwner(state, c) && state.Collaborators.Contains(c.Collaborator.Value)
                 ? [new CollaboratorRemoved(c.Collaborator.Value)]
                 : [],
+            RenameCart c => RequireOwner(state, c) && state.Name != c.Name.Value ? [new CartRenamed(c.Name.Value)] : [],
             CheckOut c => CheckOut(state, c, catalog),
             _ => throw new ArgumentException($"Unknown cart command {command.GetType().Name}.", nameof(command)),
         };

@@ -28,6 +28,10 @@ public sealed record ItemQuantityChanged(string ProductId, int Quantity) : CartE
 [EventType("ItemRemoved.v1")]
 public sealed record ItemRemoved(string ProductId) : CartEvent;
 
+/// <summary>The owner named the cart (at creation, right after <see cref="CartCreated"/>, or later).</summary>
+[EventType("CartRenamed.v1")]
+public sealed record CartRenamed(string Name) : CartEvent;
+
 [EventType("CollaboratorAdded.v1")]
 public sealed record CollaboratorAdded(string UserId) : CartEvent;
 

@@ -35,6 +35,12 @@ public static class CartFunctions
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "carts/{cartId}/events")] HttpRequest request, string cartId) =>
         CartsApi.EventsAsync(HttpRequests.ContextOf(request), cartId);
 
+    [Function(nameof(RenameCart))]
+    [EnableRateLimiting(CommandRateLimiting.Policy)]
+    public static Task<IResult> RenameCart(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "carts/{cartId}/name")] HttpRequest request, string cartId) =>
+        CartsApi.RenameAsync(HttpRequests.ContextOf(request), cartId);
+
     [Function(nameof(AddItem))]
     [EnableRateLimiting(CommandRateLimiting.Policy)]
     public static Task<IResult> AddItem(

@@ -58,6 +58,8 @@ public sealed class RealtimeUnavailable : IRealtimeNotifier, IRealtimeSubscripti
 
     public Task RemoveUserFromCartAsync(string cartId, string userId, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
+    public Task CartsChangedAsync(string userId, CartsChange change, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     public Task<bool> JoinCartAsync(string connectionId, string userId, string cartId, CancellationToken cancellationToken = default) =>
         throw RealtimeProblems.NotConfigured();
 

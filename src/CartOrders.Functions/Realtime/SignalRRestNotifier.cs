@@ -6,7 +6,7 @@ namespace CartOrders.Functions.Realtime;
 
 /// <summary>
 /// The projector's pushes through the service's REST API: <c>cartUpdated</c> to the cart's group,
-/// <c>orderUpdated</c> to the customer, and a removed collaborator taken out of the cart's group.
+/// <c>orderUpdated</c> and <c>cartsChanged</c> to one user, and a removed collaborator taken out of the cart's group.
 /// The same port the local server implements on its hub.
 /// </summary>
 public sealed class SignalRRestNotifier(SignalRRestClient service) : IRealtimeNotifier
@@ -22,6 +22,9 @@ public sealed class SignalRRestNotifier(SignalRRestClient service) : IRealtimeNo
         ArgumentNullException.ThrowIfNull(view);
         return service.SendToUserAsync(view.CustomerId, RealtimeMessages.OrderUpdated, view, cancellationToken);
     }
+
+    public Task CartsChangedAsync(string userId, CartsChange change, CancellationToken cancellationToken = default) =>
+        service.SendToUserAsync(userId, RealtimeMessages.CartsChanged, change, cancellationToken);
 
     public Task RemoveUserFromCartAsync(string cartId, string userId, CancellationToken cancellationToken = default) =>
         service.RemoveUserFromGroupAsync(userId, RealtimeMessages.GroupOf(cartId), cancellationToken);

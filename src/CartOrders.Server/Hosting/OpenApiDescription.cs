@@ -41,9 +41,39 @@ public static class OpenApiDescription
                     });
                 }
 
+                if (operation.OperationId == "CreateCart")
+                {
+                    operation.RequestBody = CreateCartBody();
+                }
+
                 return Task.CompletedTask;
             });
         });
         return builder;
     }
+
+    /// <summary>
+    /// <c>POST /api/carts</c> takes no body or <c>{name?}</c>. The endpoint carries no Accepts
+    /// metadata (routing would then refuse a body-less request by its Content-Type), so its
+    /// optional body is described here.
+    /// </summary>
+    private static OpenApiRequestBody CreateCartBody() => new()
+    {
+        Required = false,
+        Description = "Optional. A name of 1-100 printable characters; without one the cart is unnamed.",
+        Content = new Dictionary<string, OpenApiMediaType>
+        {
+            ["application/json"] = new()
+            {
+                Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    Properties = new Dictionary<string, IOpenApiSchema>
+                    {
+                        ["name"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null, MinLength = 1, MaxLength = 100 },
+                    },
+                },
+            },
+        },
+    };
 }

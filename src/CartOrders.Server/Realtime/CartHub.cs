@@ -10,7 +10,7 @@ namespace CartOrders.Server.Realtime;
 /// they join a cart's group through <c>POST /api/carts/{cartId}/subscriptions</c>, which checks membership.
 /// </summary>
 [Authorize]
-public sealed class CartHub(ConnectionRegistry connections) : Hub
+public sealed class CartHub(ConnectionRegistry connections, CartPresence presence) : Hub
 {
     public const string CartUpdated = RealtimeMessages.CartUpdated;
     public const string OrderUpdated = RealtimeMessages.OrderUpdated;
@@ -32,6 +32,7 @@ public sealed class CartHub(ConnectionRegistry connections) : Hub
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         connections.Remove(Context.ConnectionId);
+        await presence.DisconnectedAsync(Context.ConnectionId);
         await base.OnDisconnectedAsync(exception);
     }
 }

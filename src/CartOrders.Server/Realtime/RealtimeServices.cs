@@ -27,16 +27,22 @@ public static class RealtimeServices
 
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         builder.Services.AddSingleton<ConnectionRegistry>();
+        builder.Services.AddSingleton<CartPresence>();
+        builder.Services.AddSingleton<ICartPresence>(sp => sp.GetRequiredService<CartPresence>());
         builder.Services.AddSingleton<IRealtimeNotifier, HubRealtimeNotifier>();
         builder.Services.AddSingleton<IRealtimeSubscriptions, HubCartSubscriptions>();
         return builder;
     }
 
-    /// <summary>The hub's endpoints are <c>/api</c> and <c>/api/negotiate</c>; no REST route uses either.</summary>
+    /// <summary>
+    /// The hub's endpoints are <c>/api</c> and <c>/api/negotiate</c>; no REST route uses either. Presence
+    /// (and leaving a cart's group) is served here, by the host that keeps the hub's connections.
+    /// </summary>
     public static WebApplication MapRealtime(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapHub<CartHub>(HubPath);
+        app.MapPresence();
         return app;
     }
 }

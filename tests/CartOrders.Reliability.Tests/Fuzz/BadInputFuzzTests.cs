@@ -196,7 +196,8 @@ public sealed class BadInputFuzzTests
                 .Replace("{cartId}", fuzz.PathIds.GetValueOrDefault("{cartId}", CartId), StringComparison.Ordinal)
                 .Replace("{orderId}", fuzz.PathIds.GetValueOrDefault("{orderId}", OrderId), StringComparison.Ordinal)
                 .Replace("{productId}", fuzz.PathIds.GetValueOrDefault("{productId}", FuzzGenerators.Espresso), StringComparison.Ordinal)
-                .Replace("{userId}", fuzz.PathIds.GetValueOrDefault("{userId}", Collaborator.UserId), StringComparison.Ordinal);
+                .Replace("{userId}", fuzz.PathIds.GetValueOrDefault("{userId}", Collaborator.UserId), StringComparison.Ordinal)
+                .Replace("{connectionId}", fuzz.PathIds.GetValueOrDefault("{connectionId}", "no-such-connection"), StringComparison.Ordinal);
             var head = new StringBuilder();
             head.Append(CultureInfo.InvariantCulture, $"{fuzz.Endpoint.Method} {path}{fuzz.Query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
             var token = fuzz.Endpoint.Caller switch

@@ -31,6 +31,7 @@ internal static class FuzzGenerators
         new("POST", "/api/carts", true, Caller.Owner, true, true, []),
         new("GET", "/api/carts/{cartId}", true, Caller.Owner, false, false, []),
         new("GET", "/api/carts/{cartId}/events", true, Caller.Owner, false, false, []),
+        new("PUT", "/api/carts/{cartId}/name", true, Caller.Owner, true, true, [new("name", FieldKind.Text, "Fuzz cart")]),
         new("POST", "/api/carts/{cartId}/items", true, Caller.Owner, true, true, [new("productId", FieldKind.Id, Espresso), new("quantity", FieldKind.Integer, 1)]),
         new("PUT", "/api/carts/{cartId}/items/{productId}", true, Caller.Owner, true, true, [new("quantity", FieldKind.Integer, 3)]),
         new("DELETE", "/api/carts/{cartId}/items/{productId}", true, Caller.Owner, true, true, []),
@@ -42,6 +43,8 @@ internal static class FuzzGenerators
             .. s_address.Select(p => new Field("shippingAddress." + p.Key, FieldKind.Text, p.Value!.DeepClone())),
         ]),
         new("POST", "/api/carts/{cartId}/subscriptions", true, Caller.Owner, true, true, [new("connectionId", FieldKind.Text, "no-such-connection")]),
+        new("GET", "/api/carts/{cartId}/presence", true, Caller.Owner, false, false, []),
+        new("DELETE", "/api/carts/{cartId}/subscriptions/{connectionId}", true, Caller.Owner, true, true, []),
         new("GET", "/api/orders", true, Caller.Owner, false, false, []),
         new("GET", "/api/orders/{orderId}", true, Caller.Owner, false, false, []),
         new("POST", "/api/orders/{orderId}/cancel", true, Caller.Owner, true, true, [new("reason", FieldKind.Text, "fuzz")]),
@@ -287,7 +290,7 @@ internal static class FuzzGenerators
             }
 
             yield return new FuzzCase("headers", e, "If-Match of 20,000 digits") { Body = Valid(e), Headers = [("If-Match", "\"" + new string('1', 20_000) + "\"")], Codes = ["invalid-if-match"] };
-            if (onStream && !e.Template.EndsWith("/subscriptions", StringComparison.Ordinal))
+            if (onStream && !e.Template.Contains("/subscriptions", StringComparison.Ordinal))
             {
                 yield return new FuzzCase("headers", e, "If-Match: \"999999\" (a version the stream never had)") { Body = Valid(e), Headers = [("If-Match", "\"999999\"")], Codes = ["version-mismatch"] };
             }

@@ -29,12 +29,15 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         ("POST /api/carts", ["401 unauthorized", "201", "201", "201", "201"]),
         ("GET /api/carts/{cartId}", ["401 unauthorized", "404 cart-not-found", "200", "200", "404 cart-not-found"]),
         ("GET /api/carts/{cartId}/events", ["401 unauthorized", "404 cart-not-found", "200", "200", "404 cart-not-found"]),
+        ("PUT /api/carts/{cartId}/name", ["401 unauthorized", "404 cart-not-found", "403 owner-only", "200", "404 cart-not-found"]),
         ("POST /api/carts/{cartId}/items", ["401 unauthorized", "404 cart-not-found", "200", "200", "404 cart-not-found"]),
         ("PUT /api/carts/{cartId}/items/{productId}", ["401 unauthorized", "404 cart-not-found", "200", "200", "404 cart-not-found"]),
         ("DELETE /api/carts/{cartId}/items/{productId}", ["401 unauthorized", "404 cart-not-found", "200", "200", "404 cart-not-found"]),
         ("POST /api/carts/{cartId}/collaborators", ["401 unauthorized", "404 cart-not-found", "403 owner-only", "200", "404 cart-not-found"]),
         ("DELETE /api/carts/{cartId}/collaborators/{userId}", ["401 unauthorized", "404 cart-not-found", "403 owner-only", "200", "404 cart-not-found"]),
         ("POST /api/carts/{cartId}/checkout", ["401 unauthorized", "404 cart-not-found", "403 owner-only", "202", "404 cart-not-found"]),
+        ("GET /api/carts/{cartId}/presence", ["401 unauthorized", "404 cart-not-found", "200", "200", "404 cart-not-found"]),
+        ("DELETE /api/carts/{cartId}/subscriptions/{connectionId}", ["401 unauthorized", "404 cart-not-found", "204", "204", "404 cart-not-found"]),
         ("POST /api/carts/{cartId}/subscriptions", ["401 unauthorized", "404 cart-not-found", "204", "204", "404 cart-not-found"]),
         ("GET /api/orders", ["401 unauthorized", "200", "200", "200", "200"]),
         ("GET /api/orders/{orderId}", ["401 unauthorized", "404 order-not-found", "404 order-not-found", "200", "200"]),
@@ -83,13 +86,15 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         path = path.Replace("{cartId}", world.CartId, StringComparison.Ordinal)
             .Replace("{orderId}", world.OrderId, StringComparison.Ordinal)
             .Replace("{productId}", ApiUser.Espresso, StringComparison.Ordinal)
-            .Replace("{userId}", world.Collaborator.UserId, StringComparison.Ordinal);
+            .Replace("{userId}", world.Collaborator.UserId, StringComparison.Ordinal)
+            .Replace("{connectionId}", "matrix-connection", StringComparison.Ordinal);
         await using var listener = path.EndsWith("/subscriptions", StringComparison.Ordinal) && user is not null
             ? await HubListener.ConnectAsync(server.Factory.Server, user)
             : null;
         object? body = endpoint switch
         {
             "POST /api/dev/tokens" => new { userId = "matrix-someone" },
+            "PUT /api/carts/{cartId}/name" => new { name = "Matrix cart" },
             "POST /api/carts/{cartId}/items" => new { productId = ApiUser.Filter, quantity = 1 },
             "PUT /api/carts/{cartId}/items/{productId}" => new { quantity = 5 },
             "POST /api/carts/{cartId}/collaborators" => new { userId = "matrix-newcomer" },

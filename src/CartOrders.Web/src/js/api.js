@@ -40,8 +40,8 @@ export class Api {
     this.onUnauthorized = onUnauthorized;
   }
 
-  async request(method, path, body) {
-    const headers = { Accept: "application/json" };
+  async request(method, path, body, extraHeaders = {}) {
+    const headers = { Accept: "application/json", ...extraHeaders };
     const token = this.token();
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -76,13 +76,22 @@ export class Api {
     const next = continuation ? `&continuation=${enc(continuation)}` : "";
     return this.request("GET", `/api/carts?limit=50${next}`);
   }
-  createCart() { return this.request("POST", "/api/carts", {}); }
+  /** A new cart, named when `name` is a non-empty string. */
+  createCart(name) { return this.request("POST", "/api/carts", name ? { name } : {}); }
+  rename(cartId, name) { return this.request("PUT", `/api/carts/${enc(cartId)}/name`, { name }); }
   cart(cartId) { return this.request("GET", `/api/carts/${enc(cartId)}`); }
   addItem(cartId, productId, quantity) {
     return this.request("POST", `/api/carts/${enc(cartId)}/items`, { productId, quantity });
   }
-  setQuantity(cartId, productId, quantity) {
-    return this.request("PUT", `/api/carts/${enc(cartId)}/items/${enc(productId)}`, { quantity });
+  /** Sets a line's quantity; with `version` only if the cart is still at it (If-Match), else 412. */
+  setQuantity(cartId, productId, quantity, version) {
+    const headers = Number.isInteger(version) ? { "If-Match": `"${version}"` } : {};
+    return this.request("PUT", `/api/carts/${enc(cartId)}/items/${enc(productId)}`, { quantity }, headers);
+  }
+  /** One page of the cart's history from `fromVersion` on: `{items, continuation}`. */
+  history(cartId, fromVersion, continuation) {
+    const next = continuation ? `&continuation=${enc(continuation)}` : "";
+    return this.request("GET", `/api/carts/${enc(cartId)}/events?limit=200&fromVersion=${fromVersion}${next}`);
   }
   removeItem(cartId, productId) {
     return this.request("DELETE", `/api/carts/${enc(cartId)}/items/${enc(productId)}`);
@@ -96,11 +105,27 @@ export class Api {
   checkOut(cartId, shippingAddress) {
     return this.request("POST", `/api/carts/${enc(cartId)}/checkout`, { shippingAddress });
   }
+  /** Who has the cart open now: `{cartId, users}`. */
+  presence(cartId) { return this.request("GET", `/api/carts/${enc(cartId)}/presence`); }
+  /** Takes this page's connection out of the cart's real-time group. */
+  leave(cartId, connectionId) {
+    return this.request("DELETE", `/api/carts/${enc(cartId)}/subscriptions/${enc(connectionId)}`);
+  }
   subscribe(cartId, connectionId) {
     return this.request("POST", `/api/carts/${enc(cartId)}/subscriptions`, { connectionId });
   }
 
   // Orders
+  /** One page of the caller's orders: `{items, continuation}`; pass the continuation for the next. */
+  myOrders(continuation) {
+    const next = continuation ? `&continuation=${enc(continuation)}` : "";
+    return this.request("GET", `/api/orders?limit=50${next}`);
+  }
+  /** Operators: one page of every customer's orders in one status, the longest unchanged first. */
+  ordersByStatus(status, continuation) {
+    const next = continuation ? `&continuation=${enc(continuation)}` : "";
+    return this.request("GET", `/api/admin/orders?status=${enc(status)}&limit=50${next}`);
+  }
   order(orderId) { return this.request("GET", `/api/orders/${enc(orderId)}`); }
   authorizePayment(orderId, approved, reference) {
     return this.request("POST", `/api/orders/${enc(orderId)}/payment`, { approved, reference });

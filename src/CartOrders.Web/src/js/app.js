@@ -4,9 +4,11 @@ import { Api, ApiError } from "./api.js";
 import { loadConfig } from "./config.js";
 import { LiveChannel } from "./live.js";
 import { loadSession, saveSession, clearSession, sessionFromToken } from "./session.js";
-import { part, element, show, setText } from "./dom.js";
-import { money, statusLabel, itemCount } from "./format.js";
-import { renderCart, trackQuantityInput } from "./cart-view.js";
+import { part, element, show, setText, listEntry } from "./dom.js";
+import { money, statusLabel, itemCount, cartTitle } from "./format.js";
+import { renderCart, trackQuantityInput, showConflict, clearConflict } from "./cart-view.js";
+import { Activity } from "./activity.js";
+import { OrderList } from "./order-list.js";
 import { renderOrder, renderPendingOrder } from "./order-view.js";
 
 const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
@@ -30,6 +32,8 @@ const state = {
   /** The order on screen (OrderView) and its id; the order may not exist yet after checkout. */
   order: null,
   orderId: null,
+  /** Who has the cart on screen open now (user ids), from `presence`. */
+  online: [],
   /** Bumped whenever the order on screen changes, so a stale wait for an order gives up. */
   orderWatch: 0,
 };
@@ -41,11 +45,29 @@ const isOperator = () => state.session?.roles.includes("operator") ?? false;
 async function main() {
   state.config = await loadConfig();
   state.api = new Api(state.config.apiBase, () => state.session?.token ?? null, sessionEnded);
+  state.orders = new OrderList((next) => state.api.myOrders(next), {
+    list: "my-orders", empty: "my-orders-empty", more: "more-orders", entry: "my-order", newestFirst: true,
+  });
+  state.queue = new OrderList((next) => state.api.ordersByStatus(part("operator-status").value, next), {
+    list: "operator-orders", empty: "operator-orders-empty", more: "more-operator-orders", entry: "operator-order", newestFirst: false,
+    keeps: (order) => order.status === part("operator-status").value,
+  });
+  state.activity = new Activity(state.api, {
+    userId: () => state.session?.userId ?? "",
+    productName: (productId) =>
+      state.cart?.items.find((line) => line.productId === productId)?.name
+      ?? state.catalog.find((product) => product.productId === productId)?.name
+      ?? productId,
+  });
   wireSignIn();
   wireWorkspace();
   wireCart();
   wireOrder();
   window.addEventListener("hashchange", route);
+  // An input marked invalid is unmarked as soon as it is edited.
+  document.addEventListener("input", (event) => {
+    if (event.target.getAttribute?.("aria-invalid")) markInvalid(event.target, false);
+  });
   loadCatalog();
 
   const session = loadSession();
@@ -118,13 +140,20 @@ function enter(session) {
 
   state.live = new LiveChannel(state.config.apiBase, () => state.session?.token ?? "", {
     onCartUpdated: (cart) => applyCart(cart, { live: true }),
-    onOrderUpdated: (order) => applyOrder(order),
+    onOrderUpdated: (order) => {
+      if (order.customerId === state.session?.userId) state.orders.remember(order);
+      applyOrder(order);
+    },
+    onCartsChanged: (change) => cartsChanged(change),
+    onPresence: (presence) => showPresence(presence),
     onReady: () => liveReady(),
     onState: (liveState) => showLiveState(liveState),
   });
   state.live.start();
 
   refreshMyCarts();
+  refreshMyOrders();
+  if (isOperator()) state.queue.refresh().catch((error) => showError(error));
   route();
 }
 
@@ -138,6 +167,8 @@ async function signOut(message) {
   state.myCarts = new Map();
   state.myCartsNext = null;
   renderMyCarts();
+  state.orders.clear();
+  state.queue.clear();
   showSignIn();
   if (message) showNotice(message);
   await live?.stop();
@@ -173,18 +204,22 @@ function route() {
 }
 
 function navigate(kind, id) {
-  const hash = `#${kind}/${encodeURIComponent(id)}`;
-  if (location.hash !== hash) history.replaceState(null, "", hash);
+  const hash = kind ? `#${kind}/${encodeURIComponent(id)}` : "";
+  if (location.hash !== hash) history.replaceState(null, "", hash || `${location.pathname}${location.search}`);
 }
 
 function wireWorkspace() {
-  part("new-cart").addEventListener("click", (event) =>
-    act(event.currentTarget, async () => {
-      const cart = await state.api.createCart();
+  const newCart = part("new-cart-form");
+  newCart.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const name = newCart.elements.name.value.trim();
+    act(newCart, async () => {
+      const cart = await fieldErrors(newCart, () => state.api.createCart(name));
+      newCart.reset();
       await showCart(cart);
       part("invite-user").focus();
-    }, part("open-cart-form").querySelector(".form-error")),
-  );
+    });
+  });
 
   const openCartForm = part("open-cart-form");
   openCartForm.addEventListener("submit", (event) => {
@@ -198,6 +233,22 @@ function wireWorkspace() {
   });
 
   part("refresh-carts").addEventListener("click", () => refreshMyCarts());
+  part("refresh-orders").addEventListener("click", () => refreshMyOrders());
+  part("more-orders").addEventListener("click", () => state.orders.more().catch(showError));
+  for (const list of ["my-orders", "operator-orders"]) {
+    part(list).addEventListener("click", (event) => {
+      const button = event.target.closest("[data-order-id]");
+      if (button) openOrder(button.dataset.orderId);
+    });
+  }
+  part("operator-status").addEventListener("change", () => {
+    state.queue.clear();
+    // The list comes from a view; the order on screen is current, so it is kept if it is in the status.
+    state.queue.refresh()
+      .then(() => { if (state.order) state.queue.remember(state.order); })
+      .catch((error) => showError(error));
+  });
+  part("more-operator-orders").addEventListener("click", () => state.queue.more().catch(showError));
   part("more-carts").addEventListener("click", () => moreMyCarts());
   part("my-carts").addEventListener("click", (event) => {
     const button = event.target.closest("[data-cart-id]");
@@ -239,6 +290,10 @@ async function refreshMyCarts() {
   }
 }
 
+function refreshMyOrders() {
+  state.orders.refresh().catch((error) => showError(error));
+}
+
 /** The list is paged (50 a page): "More" appends the next page after the ones shown. */
 async function moreMyCarts() {
   if (!state.myCartsNext) return;
@@ -252,6 +307,34 @@ async function moreMyCarts() {
     renderMyCarts();
   } catch (error) {
     showError(error);
+  }
+}
+
+/**
+ * `cartsChanged`: the user was invited to a cart (it joins "My carts", read from the cart itself,
+ * which is always current), removed from one (it leaves the list, and closes if it is on screen),
+ * or a cart of theirs was abandoned (it shows as such until the list is read again).
+ */
+async function cartsChanged({ cartId, change }) {
+  if (change === "removed") {
+    state.myCarts.delete(cartId);
+    renderMyCarts();
+    if (state.cartId === cartId) {
+      const title = state.cart ? cartTitle(state.cart) : cartId;
+      closeCart();
+      navigate("", "");
+      showNotice(`You were removed from ${title}: it is no longer shared with you.`);
+    }
+    return;
+  }
+  try {
+    const cart = await state.api.cart(cartId);
+    rememberCart(cart);
+    if (change === "invited") {
+      showNotice(`${cart.ownerId} shared ${cartTitle(cart)} with you: it is in My carts.`);
+    }
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 404)) showError(error);
   }
 }
 
@@ -275,26 +358,15 @@ function renderMyCarts() {
   const sorted = carts.sort((a, b) => String(b.updatedAt).localeCompare(String(a.updatedAt)));
   list.replaceChildren(
     ...sorted.map((cart) =>
-      element(
-        "li",
-        {},
-        element(
-          "button",
-          {
-            type: "button",
-            className: "cart-link",
-            dataset: { testid: "my-cart", cartId: cart.cartId },
-            attrs: cart.cartId === state.cartId ? { "aria-current": "true" } : {},
-          },
-          element("span", { className: "cart-link-id" }, cart.cartId),
-          element(
-            "span",
-            { className: "cart-link-meta" },
-            `${cart.ownerId === userId ? "yours" : `shared by ${cart.ownerId}`} · ${itemCount(cart.itemCount)} · ${money(cart.total, cart.currency)}`,
-          ),
-          cart.status === "open" ? null : element("span", { className: "tag" }, statusLabel(cart.status)),
-        ),
-      ),
+      listEntry({
+        testid: "my-cart",
+        dataset: { cartId: cart.cartId },
+        current: cart.cartId === state.cartId,
+        name: cartTitle(cart),
+        nameTestid: "my-cart-name",
+        meta: `${cart.ownerId === userId ? "yours" : `shared by ${cart.ownerId}`} · ${itemCount(cart.itemCount)} · ${money(cart.total, cart.currency)}`,
+        tag: cart.status === "open" ? null : statusLabel(cart.status),
+      }),
     ),
   );
   show(part("my-carts-empty"), carts.length === 0);
@@ -321,23 +393,38 @@ function wireCart() {
   lines.addEventListener("submit", (event) => {
     event.preventDefault();
     const form = event.target;
+    const row = form.closest("tr");
     const input = form.elements.quantity;
     const quantity = Number(input.value);
     act(form, async () => {
-      if (!Number.isInteger(quantity) || quantity < 0 || quantity > 99) {
+      if (input.value.trim() === "" || !Number.isInteger(quantity) || quantity < 0 || quantity > 99) {
+        markInvalid(input, true);
+        input.focus();
         throw new Error("Quantity is a whole number from 1 to 99 (0 removes the line).");
       }
-      const cart = await state.api.setQuantity(state.cartId, form.dataset.productId, quantity);
-      input.dataset.serverValue = input.value; // the edit is saved: take the server's value from now on
-      applyCart(cart);
-    }, part("catalog-error"));
+      markInvalid(input, false);
+      await saveLine(row, input, quantity, Number(input.dataset.baseVersion));
+    }, part("line-error", row));
   });
   lines.addEventListener("click", (event) => {
-    const button = event.target.closest("[data-testid=line-remove]");
+    const button = event.target.closest("[data-testid=line-remove], [data-testid=conflict-apply], [data-testid=conflict-keep]");
     if (!button) return;
-    act(button, async () => applyCart(await state.api.removeItem(state.cartId, button.dataset.productId)), part("catalog-error"));
+    const row = button.closest("tr");
+    const input = part("line-quantity", row);
+    const conflict = part("line-conflict", row);
+    if (button.dataset.testid === "conflict-keep") {
+      input.value = conflict.dataset.theirs;
+      clearConflict(row);
+      trackQuantityInput(input);
+      drawCart();
+      return;
+    }
+    if (button.dataset.testid === "conflict-apply") {
+      act(button, () => saveLine(row, input, Number(conflict.dataset.mine), Number(conflict.dataset.version)), part("line-error", row));
+      return;
+    }
+    act(button, async () => applyCart(await state.api.removeItem(state.cartId, button.dataset.productId)), part("line-error", row));
   });
-
   part("catalog-filter").addEventListener("input", (event) => filterCatalog(event.target.value));
   part("catalog-rows").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -350,6 +437,23 @@ function wireCart() {
       applyCart(await state.api.addItem(state.cartId, form.dataset.productId, quantity));
       form.elements.quantity.value = "1";
     }, part("catalog-error"));
+  });
+
+  const rename = part("rename-form");
+  rename.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const input = rename.elements.name;
+    const name = input.value.trim();
+    act(rename, async () => {
+      if (!name) {
+        markInvalid(input, true);
+        input.focus();
+        throw new Error("A cart name is 1-100 characters.");
+      }
+      const cart = await fieldErrors(rename, () => state.api.rename(state.cartId, name));
+      input.dataset.serverValue = name; // saved: follow the server's value from now on
+      applyCart(cart);
+    });
   });
 
   const invite = part("invite-form");
@@ -395,6 +499,38 @@ function wireCart() {
   });
 }
 
+/**
+ * Saves a line's quantity with If-Match of the version the edit started from. On 412 the cart is
+ * read again: if nobody touched this line meanwhile, the edit is applied on the new version;
+ * otherwise the other person's value is shown next to the line with the choice to apply this one
+ * on top or keep theirs. Nothing is ever overwritten silently.
+ */
+async function saveLine(row, input, quantity, version, attempts = 3) {
+  const productId = row.dataset.productId;
+  try {
+    const cart = await state.api.setQuantity(state.cartId, productId, quantity, version);
+    input.value = String(quantity);
+    input.dataset.serverValue = input.value; // saved: follow the server's value from now on
+    clearConflict(row);
+    applyCart(cart);
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 412)) throw error;
+    const current = await state.api.cart(state.cartId);
+    applyCart(current);
+    const theirs = current.items.find((line) => line.productId === productId)?.quantity ?? 0;
+    if (String(theirs) === input.dataset.baseValue && attempts > 1) {
+      await saveLine(row, input, quantity, current.version, attempts - 1);
+      return;
+    }
+    await state.activity.catchUp(current.version);
+    const by = state.activity.lastChangeOf(productId)?.userId;
+    if (!row.isConnected) {
+      throw new Error(`${by ?? "Someone"} removed that line while you were editing; add it again from the catalog if you still want it.`);
+    }
+    showConflict(row, { by, theirs, mine: quantity, version: current.version });
+  }
+}
+
 async function openCart(cartId, { rethrow = false } = {}) {
   try {
     const cart = await state.api.cart(cartId);
@@ -413,6 +549,7 @@ async function showCart(cart) {
     closeCart();
     if (state.order && state.order.cartId !== cart.cartId) closeOrder();
   }
+  if (state.activity.cartId !== cart.cartId) state.activity.reset(cart.cartId);
   state.cartId = cart.cartId;
   navigate("cart", cart.cartId);
   applyCart(cart);
@@ -424,8 +561,14 @@ async function showCart(cart) {
 }
 
 function closeCart() {
+  const connectionId = state.live?.connectionId;
+  if (state.cartId && connectionId && part("cart-panel").dataset.subscribed === "true") {
+    state.api.leave(state.cartId, connectionId).catch(() => {}); // best effort: a disconnect also leaves
+  }
+  state.online = [];
   state.cart = null;
   state.cartId = null;
+  state.activity.reset(null);
   part("cart-lines").replaceChildren();
   part("cart-panel").dataset.subscribed = "false";
   show(part("cart-panel"), false);
@@ -445,6 +588,7 @@ async function joinCart(cartId) {
     if (state.cartId !== cartId) return;
     part("cart-panel").dataset.subscribed = "true";
     await refreshCart(cartId);
+    showPresence(await state.api.presence(cartId));
   } catch (error) {
     if (state.cartId === cartId) showError(error, "Live updates for this cart are unavailable");
   }
@@ -467,10 +611,10 @@ function applyCart(cart, { live = false } = {}) {
   state.cart = cart;
   drawCart({ live: live && previous !== null });
   rememberCart(cart);
-  if (live && previous) {
-    setText(part("cart-announcer"), `Cart updated: ${itemCount(cart.itemCount)}, total ${money(cart.total, cart.currency)}.`);
-  }
-  if (live && previous?.status === "open" && cart.status !== "open") {
+  followActivity(cart, live && previous !== null);
+  if (live && previous?.status === "open" && cart.status === "abandoned") {
+    showNotice(`${cartTitle(cart)} was abandoned after a long time without changes: it is read-only now.`);
+  } else if (live && previous?.status === "open" && cart.status !== "open") {
     if (cart.ownerId === state.session?.userId) {
       if (cart.orderId && !state.orderId) showOrder(cart.orderId);
     } else {
@@ -479,9 +623,34 @@ function applyCart(cart, { live = false } = {}) {
   }
 }
 
+/**
+ * Reads what happened up to the cart's version into the activity list; a change that came live
+ * from someone else is announced (aria-live) in words: "bob set Espresso beans, 250g to 4".
+ */
+async function followActivity(cart, announce) {
+  try {
+    const fresh = await state.activity.catchUp(cart.version);
+    const theirs = fresh.filter((event) => event.userId !== state.session?.userId);
+    if (announce && theirs.length > 0 && state.cartId === cart.cartId) {
+      const said = theirs.map((event) => state.activity.describe(event)).join("; ");
+      setText(part("cart-announcer"), `${said}. Total ${money(cart.total, cart.currency)}.`);
+    }
+  } catch (error) {
+    if (state.cartId === cart.cartId && !(error instanceof ApiError && error.status === 404)) showError(error, "The activity could not be read");
+  }
+}
+
+/** `presence`: who has the cart open now, shown on the people of the cart on screen. */
+function showPresence(presence) {
+  if (!presence || presence.cartId !== state.cartId) return;
+  state.online = presence.users;
+  drawCart();
+}
+
 function drawCart({ live = false } = {}) {
   if (!state.cart) return;
   renderCart(state.cart, {
+    online: state.online,
     userId: state.session?.userId ?? "",
     live,
     orderShown: Boolean(state.cart.orderId) && state.cart.orderId === state.orderId,
@@ -619,6 +788,7 @@ function showOrder(orderId) {
   if (state.orderId === orderId) return;
   state.orderId = orderId;
   state.order = null;
+  state.orders.markCurrent(orderId);
   const watch = ++state.orderWatch;
   renderPendingOrder(orderId);
   drawCart();
@@ -665,6 +835,8 @@ function applyOrder(order) {
   if (!order || order.orderId !== state.orderId) return;
   if (state.order && order.version <= state.order.version) return;
   state.order = order;
+  if (order.customerId === state.session?.userId) state.orders.remember(order);
+  if (isOperator()) state.queue.remember(order, { listedOnly: true });
   renderOrder(order, { userId: state.session?.userId ?? "", isOperator: isOperator() });
 }
 
@@ -672,6 +844,7 @@ function closeOrder() {
   state.orderWatch++;
   state.order = null;
   state.orderId = null;
+  state.orders.markCurrent(null);
   drawCart();
   show(part("order-panel"), false);
   show(part("empty-state"), !state.cartId);
@@ -704,6 +877,29 @@ async function act(control, work, errorTarget) {
     // Buttons whose enabled state follows the cart (Update, Place order) are derived again.
     drawCart();
   }
+}
+
+/**
+ * Runs a request whose `validation-failed` errors name the form's fields: each named input is
+ * marked invalid (aria-invalid) and the first gets the focus, so the error sits next to its cause.
+ */
+async function fieldErrors(form, request) {
+  for (const input of form.querySelectorAll("[aria-invalid]")) markInvalid(input, false);
+  try {
+    return await request();
+  } catch (error) {
+    if (error instanceof ApiError && error.errors) {
+      const inputs = Object.keys(error.errors).map((field) => form.elements[field.split(".").pop()]).filter(Boolean);
+      inputs.forEach((input) => markInvalid(input, true));
+      inputs[0]?.focus();
+    }
+    throw error;
+  }
+}
+
+function markInvalid(input, invalid) {
+  if (invalid) input.setAttribute("aria-invalid", "true");
+  else input.removeAttribute("aria-invalid");
 }
 
 function describe(error) {

@@ -2,20 +2,22 @@
 // reconciled by product id rather than rebuilt, so a live update from someone else never
 // wipes a quantity the reader is in the middle of editing.
 import { part, element, show, setText } from "./dom.js";
-import { money, dateTime, statusLabel, itemCount } from "./format.js";
+import { money, dateTime, statusLabel, itemCount, cartTitle } from "./format.js";
 
 const panel = () => part("cart-panel");
 
 /**
  * @param {object} cart CartView
- * @param {{userId: string, live: boolean, orderShown: boolean}} context
+ * @param {{userId: string, live: boolean, orderShown: boolean, online: string[]}} context
  */
-export function renderCart(cart, { userId, live, orderShown }) {
+export function renderCart(cart, { userId, live, orderShown, online = [] }) {
   const root = panel();
   const isOwner = cart.ownerId === userId;
   const isOpen = cart.status === "open";
 
   setText(part("cart-id", root), cart.cartId);
+  setText(part("cart-name", root), cartTitle(cart));
+  renderRename(root, cart, isOwner && isOpen);
   setText(part("cart-owner", root), cart.ownerId === userId ? `${cart.ownerId} (you)` : cart.ownerId);
   setText(part("cart-version", root), String(cart.version));
   setText(part("cart-updated", root), cart.updatedAt ? `updated ${dateTime(cart.updatedAt)}` : "");
@@ -24,7 +26,9 @@ export function renderCart(cart, { userId, live, orderShown }) {
   status.dataset.status = cart.status;
   root.dataset.status = cart.status;
 
-  renderPeople(part("cart-collaborators", root), cart, userId, isOwner && isOpen);
+  renderPeople(part("cart-collaborators", root), cart, userId, isOwner && isOpen, new Set(online));
+  const here = online.filter((id) => id !== userId);
+  setText(part("cart-presence", root), here.length === 0 ? "Only you have this cart open." : `Here now: ${here.join(", ")}.`);
   renderLines(part("cart-lines", root), cart, isOpen, live);
 
   setText(part("cart-item-count", root), `Total · ${itemCount(cart.itemCount)}`);
@@ -41,7 +45,8 @@ export function renderCart(cart, { userId, live, orderShown }) {
   checkout.disabled = cart.items.length === 0;
   checkout.title = cart.items.length === 0 ? "Add something to the cart first" : "";
 
-  show(part("cart-checked-out", root), !isOpen);
+  show(part("cart-checked-out", root), cart.status === "checkedOut");
+  show(part("cart-abandoned", root), cart.status === "abandoned");
   setText(part("cart-order-id", root), cart.orderId ?? "");
   show(part("cart-view-order", root), !isOpen && isOwner && Boolean(cart.orderId) && !orderShown);
 
@@ -52,15 +57,27 @@ export function renderCart(cart, { userId, live, orderShown }) {
   }
 }
 
-function renderPeople(list, cart, userId, canRemove) {
+/** The owner's rename field shows the current name unless the owner is typing a new one. */
+function renderRename(root, cart, canRename) {
+  const form = part("rename-form", root);
+  show(form, canRename);
+  const input = part("rename-input", root);
+  const shown = input.dataset.serverValue;
+  if (shown === undefined || input.value === shown || form.dataset.cartId !== cart.cartId) input.value = cart.name ?? "";
+  input.dataset.serverValue = cart.name ?? "";
+  form.dataset.cartId = cart.cartId;
+}
+
+function renderPeople(list, cart, userId, canRemove, online) {
   const people = [{ id: cart.ownerId, role: "owner" }, ...cart.collaborators.map((id) => ({ id, role: "collaborator" }))];
   list.replaceChildren(
     ...people.map(({ id, role }) =>
       element(
         "li",
-        { className: "person", dataset: { testid: role === "owner" ? "owner" : "collaborator", userId: id } },
+        { className: "person", dataset: { testid: role === "owner" ? "owner" : "collaborator", userId: id, online: String(online.has(id)) } },
         element("span", { className: "avatar", attrs: { "aria-hidden": "true" } }, id.slice(0, 1).toUpperCase()),
         element("span", { className: "person-name" }, id === userId ? `${id} (you)` : id),
+        online.has(id) ? element("span", { className: "online", dataset: { testid: "online" } }, "online") : null,
         element("span", { className: "tag" }, role),
         role === "collaborator" && canRemove
           ? element("button", {
@@ -81,7 +98,7 @@ function renderLines(tbody, cart, editable, live) {
   const rows = cart.items.map((line) => {
     const row = existing.get(line.productId) ?? createLine(line);
     existing.delete(line.productId);
-    updateLine(row, line, cart.currency, editable, live);
+    updateLine(row, line, cart, editable, live);
     return row;
   });
   for (const stale of existing.values()) stale.remove();
@@ -113,6 +130,7 @@ function createLine(line) {
           inputMode: "numeric",
           className: "qty-input",
           dataset: { testid: "line-quantity" },
+          attrs: { "aria-describedby": `${inputId}-error` },
         }),
         element("button", {
           type: "submit",
@@ -123,6 +141,8 @@ function createLine(line) {
           attrs: { "aria-label": `Update quantity of ${line.name}` },
         }),
       ),
+      element("p", { className: "form-error line-error", id: `${inputId}-error`, hidden: true, attrs: { role: "alert" }, dataset: { testid: "line-error" } }),
+      element("div", { className: "line-conflict", hidden: true, attrs: { role: "alert" }, dataset: { testid: "line-conflict" } }),
     ),
     element("td", { className: "num", dataset: { testid: "line-total" } }),
     element(
@@ -139,12 +159,22 @@ function createLine(line) {
   );
 }
 
-function updateLine(row, line, currency, editable, live) {
+/**
+ * An input the reader has not touched follows the server; one being edited keeps the reader's
+ * value. `baseValue` and `baseVersion` are what the edit started from: the edit is sent with
+ * If-Match of that version, and a 412 is a conflict only if this line moved away from that value.
+ */
+function updateLine(row, line, cart, editable, live) {
+  const currency = cart.currency;
   const input = part("line-quantity", row);
   const update = part("line-update", row);
   const previous = input.dataset.serverValue;
   const dirty = previous !== undefined && input.value !== previous;
-  if (!dirty) input.value = String(line.quantity);
+  if (!dirty) {
+    input.value = String(line.quantity);
+    input.dataset.baseValue = String(line.quantity);
+    input.dataset.baseVersion = String(cart.version);
+  }
   input.dataset.serverValue = String(line.quantity);
   input.disabled = !editable;
   update.disabled = !editable || input.value === input.dataset.serverValue;
@@ -166,4 +196,32 @@ export function trackQuantityInput(input) {
   const row = input.closest("tr");
   if (!row) return;
   part("line-update", row).disabled = input.disabled || input.value === input.dataset.serverValue;
+}
+
+/**
+ * Shows, next to a line, that someone else changed it while the reader was editing: their value,
+ * and the choice to apply the reader's own on top or keep theirs. Nothing is overwritten until
+ * the reader chooses.
+ */
+export function showConflict(row, { by, theirs, mine, version }) {
+  const box = part("line-conflict", row);
+  const name = part("line-name", row).textContent;
+  box.dataset.version = String(version);
+  box.dataset.theirs = String(theirs);
+  box.dataset.mine = String(mine);
+  box.replaceChildren(
+    element("span", { dataset: { testid: "conflict-text" } }, `${by ?? "Someone"} set ${name} to ${theirs} while you were editing.`),
+    element("button", { type: "button", className: "button button-small button-primary", textContent: `Apply my ${mine}`, dataset: { testid: "conflict-apply" } }),
+    element("button", { type: "button", className: "button button-small button-quiet", textContent: `Keep ${theirs}`, dataset: { testid: "conflict-keep" } }),
+  );
+  show(box, true);
+  part("line-quantity", row).setAttribute("aria-invalid", "true");
+  part("conflict-apply", row).focus();
+}
+
+export function clearConflict(row) {
+  const box = part("line-conflict", row);
+  box.replaceChildren();
+  show(box, false);
+  part("line-quantity", row).removeAttribute("aria-invalid");
 }

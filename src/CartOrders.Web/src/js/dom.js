@@ -29,3 +29,21 @@ export function show(node, visible) {
 export function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;
 }
+
+/**
+ * One entry of a sidebar list ("My carts", "My orders"): a button naming the item, a line of
+ * facts and an optional status tag; `aria-current` marks the item on screen.
+ */
+export function listEntry({ testid, dataset, current, name, nameTestid, meta, tag, tagTestid }) {
+  return element(
+    "li",
+    {},
+    element(
+      "button",
+      { type: "button", className: "cart-link", dataset: { testid, ...dataset }, attrs: current ? { "aria-current": "true" } : {} },
+      element("span", { className: "cart-link-name", dataset: nameTestid ? { testid: nameTestid } : {} }, name),
+      element("span", { className: "cart-link-meta" }, meta),
+      tag ? element("span", { className: "tag", dataset: tagTestid ? { testid: tagTestid } : {} }, tag) : null,
+    ),
+  );
+}

@@ -42,3 +42,8 @@ export function statusLabel(status) {
 export function itemCount(count) {
   return count === 1 ? "1 item" : `${count} items`;
 }
+
+/** What a cart is called on screen: its name, or "Cart" and the start of its id while it has none. */
+export function cartTitle(cart) {
+  return cart.name || `Cart ${String(cart.cartId).slice(0, 8)}…`;
+}

@@ -1,6 +1,6 @@
 // The real-time channel: one SignalR connection to the hub at `{base}/api` per signed-in
-// user. The server pushes `cartUpdated` to the groups of the carts this connection has
-// joined and `orderUpdated` for the user's own orders. Group membership belongs to a
+// user. The server pushes `cartUpdated` and `presence` to the groups of the carts this connection
+// has joined, and `orderUpdated` and `cartsChanged` to the user. Group membership belongs to a
 // connection id, and a reconnect brings a new id, so `onReady` runs after every
 // (re)connect for the caller to join its cart again.
 
@@ -13,6 +13,8 @@ export class LiveChannel {
    * @param {{
    *   onCartUpdated: (cart: object) => void,
    *   onOrderUpdated: (order: object) => void,
+   *   onCartsChanged?: (change: {cartId: string, change: "invited" | "removed" | "abandoned", version: number}) => void,
+   *   onPresence?: (presence: {cartId: string, users: string[]}) => void,
    *   onReady: (connectionId: string) => void,
    *   onState: (state: "connecting" | "live" | "reconnecting" | "offline") => void,
    * }} handlers
@@ -51,6 +53,8 @@ export class LiveChannel {
 
     this.connection.on("cartUpdated", (cart) => this.handlers.onCartUpdated(cart));
     this.connection.on("orderUpdated", (order) => this.handlers.onOrderUpdated(order));
+    this.connection.on("cartsChanged", (change) => this.handlers.onCartsChanged?.(change));
+    this.connection.on("presence", (presence) => this.handlers.onPresence?.(presence));
     this.connection.onreconnecting(() => this.handlers.onState("reconnecting"));
     this.connection.onreconnected((connectionId) => this.ready(connectionId));
     this.connection.onclose(() => {

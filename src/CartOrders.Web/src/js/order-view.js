@@ -48,6 +48,7 @@ export function renderOrder(order, { userId, isOperator }) {
         "tr",
         { dataset: { testid: "order-line", productId: line.productId } },
         element("th", { scope: "row" }, line.name),
+        element("td", { className: "num", dataset: { testid: "order-line-unit-price" } }, money(line.unitPrice, order.currency)),
         element("td", { className: "num" }, String(line.quantity)),
         element("td", { className: "num" }, money(line.lineTotal, order.currency)),
       ),
@@ -61,6 +62,14 @@ export function renderOrder(order, { userId, isOperator }) {
       .filter(Boolean)
       .flatMap((text, index) => (index === 0 ? [text] : [element("br"), text])),
   );
+
+  show(part("order-payment", root), Boolean(order.paymentReference));
+  setText(part("order-payment-reference", root), order.paymentReference ?? "");
+  show(part("order-shipment", root), Boolean(order.carrier));
+  setText(part("order-carrier", root), order.carrier ?? "");
+  setText(part("order-tracking", root), order.trackingNumber ?? "");
+  show(part("order-cancellation", root), Boolean(order.cancellationReason));
+  setText(part("order-cancellation-reason", root), order.cancellationReason ?? "");
 
   part("order-history", root).replaceChildren(
     ...(order.history ?? []).map((entry) =>
