@@ -264,6 +264,21 @@ public sealed class FeedPumpTests
             _checkpoint = checkpoint;
             return Task.CompletedTask;
         }
+
+        /// <summary>The version of a checkpoint is how many saves it took to reach it.</summary>
+        public Task<StoredCheckpoint?> ReadAsync(string subscription, CancellationToken cancellationToken = default) =>
+            Task.FromResult(_checkpoint is null ? null : new StoredCheckpoint(_checkpoint, Saved.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+        public async Task<bool> TrySaveAsync(string subscription, string checkpoint, string? expectedVersion, CancellationToken cancellationToken = default)
+        {
+            if ((await ReadAsync(subscription, cancellationToken))?.Version != expectedVersion)
+            {
+                return false;
+            }
+
+            await SaveAsync(subscription, checkpoint, cancellationToken);
+            return true;
+        }
     }
 
     private sealed class NoParking : IParkedEventStore

@@ -101,5 +101,7 @@ public sealed class ProjectorTests
         public Task OrderUpdatedAsync(OrderView view, CancellationToken cancellationToken = default) => throw new HttpRequestException("hub down");
 
         public Task RemoveUserFromCartAsync(string cartId, string userId, CancellationToken cancellationToken = default) => throw new HttpRequestException("hub down");
+
+        public Task CartsChangedAsync(string userId, CartsChange change, CancellationToken cancellationToken = default) => throw new HttpRequestException("hub down");
     }
 }
