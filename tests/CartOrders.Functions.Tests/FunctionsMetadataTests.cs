@@ -31,6 +31,9 @@ public sealed class FunctionsMetadataTests
         ("POST", "/api/orders/{orderId}/payment"),
         ("POST", "/api/orders/{orderId}/shipment"),
         ("GET", "/api/admin/orders"),
+        ("GET", "/api/admin/projections"),
+        ("GET", "/api/admin/projections/{name}"),
+        ("POST", "/api/admin/projections/{name}/rebuild"),
         ("GET", "/api/health"),
         ("POST", "/api/negotiate"),
     ];
@@ -57,6 +60,9 @@ public sealed class FunctionsMetadataTests
         ("RecordPayment", "post", "orders/{orderId}/payment"),
         ("ShipOrder", "post", "orders/{orderId}/shipment"),
         ("ListOrdersByStatus", "get", "{area:regex(^admin$)}/orders"),
+        ("ListProjections", "get", "{area:regex(^admin$)}/projections"),
+        ("GetProjection", "get", "{area:regex(^admin$)}/projections/{name}"),
+        ("RebuildProjection", "post", "{area:regex(^admin$)}/projections/{name}/rebuild"),
         ("GetHealth", "get", "health"),
         ("Negotiate", "post", "negotiate"),
     ];

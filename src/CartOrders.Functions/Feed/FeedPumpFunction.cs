@@ -12,9 +12,9 @@ namespace CartOrders.Functions.Feed;
 /// least a second of the instance's memory, and this one runs on the always-ready instance
 /// infra/app/api.bicep keeps for its name (<c>function:FeedPump</c>). The timer trigger runs one
 /// execution at a time across all instances (the host holds a lock in its storage), and never
-/// starts a tick while the previous one still runs. Rebuilds are asked for through the local
-/// server's <c>POST /api/admin/projections/{name}/rebuild</c> on the same store: the Functions host
-/// reserves routes that start with <c>admin</c>.
+/// starts a tick while the previous one still runs. A rebuild asked for through
+/// <c>POST /api/admin/projections/{name}/rebuild</c> (<see cref="Http.AdminFunctions"/>, or the local
+/// server on the same store) is built here.
 /// </summary>
 public sealed partial class FeedPumpFunction(
     FeedSubscriptions subscriptions,
