@@ -155,6 +155,23 @@ internal sealed class ServerProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// How many of the server's open file descriptors are sockets (their link reads <c>socket:[inode]</c>):
+    /// their count follows the clients' connections, the rest (files, pipes, event handles) the server's own.
+    /// </summary>
+    public int OpenSockets()
+    {
+        try
+        {
+            return Directory.GetFileSystemEntries($"/proc/{_process.Id}/fd")
+                .Count(fd => new FileInfo(fd).LinkTarget?.StartsWith("socket:", StringComparison.Ordinal) == true);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>SIGKILL: the server stops at once, mid-write, as in a power cut of the process; waits until it is gone and its output is read.</summary>
     public void Kill()
     {

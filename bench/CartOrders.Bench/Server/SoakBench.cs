@@ -11,7 +11,8 @@ namespace CartOrders.Bench.Server;
 /// joined to carts that the commands change. Every 30 s it prints the window's requests, errors,
 /// p50/p99 latency, the server's working set and open handles, the database's size and its
 /// idempotency records; at the end it compares the first and the last third of the run after the
-/// warm-up and fails on more than 20% growth of memory, more than 10% growth of handles, more than
+/// warm-up and fails on more than 20% growth of memory, more than 10% growth of the handles other
+/// than sockets, more sockets than the clients can hold open, more than
 /// 0.1% errors, or more idempotency records than the retention lets live. Retention is on and
 /// short: every command carries an Idempotency-Key, records are kept one minute and swept every
 /// 10 s, so their number must level off while the load goes on. Bounded in time and in count, on
@@ -32,7 +33,14 @@ internal static class SoakBench
     private static readonly TimeSpan s_retention = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan s_sweepEvery = TimeSpan.FromSeconds(10);
 
-    private sealed record Sample(TimeSpan At, long WorkingSet, int Handles, long DatabaseBytes, long IdempotencyRecords);
+    /// <summary>The load generator's connection cap: the server's sockets can never honestly exceed it plus the subscribers' and its listener.</summary>
+    private const int Connections = 256;
+
+    private sealed record Sample(TimeSpan At, long WorkingSet, int Handles, int Sockets, long DatabaseBytes, long IdempotencyRecords)
+    {
+        /// <summary>Files, pipes and event handles: what the server opens for itself, whatever the clients do.</summary>
+        public int OwnHandles => Handles - Sockets;
+    }
 
     public static async Task RunAsync(BenchOptions options, Report report, CancellationToken cancellationToken)
     {
@@ -49,7 +57,7 @@ internal static class SoakBench
         };
         using var server = await ServerProcess.StartAsync(options.ServerDll, cancellationToken, launch);
         report.ServerBuild ??= Machine.DescribeBuild(options.ServerDll);
-        using var api = new ApiClient(server.BaseAddress, connections: 256);
+        using var api = new ApiClient(server.BaseAddress, connections: Connections);
 
         // Enough carts that none fills up (40 products x 99 units each) however long the soak.
         var carts = Math.Max(400, (int)Math.Ceiling(CommandsPerSecond * duration.TotalSeconds / 3_000));
@@ -73,7 +81,7 @@ internal static class SoakBench
             var reads = new ReadLoad(api, fleet);
             var readers = Enumerable.Range(0, Readers).Select(r => Task.Run(() => reads.RunAsync(r, s_readPause, duration + s_window, stopReads.Token), CancellationToken.None)).ToList();
 
-            Console.WriteLine("     time  requests  errors  commands p50/p99     reads p50/p99         working set  handles  pushes  database  idem. records");
+            Console.WriteLine("     time  requests  errors  commands p50/p99     reads p50/p99         working set  handles (sockets)  pushes  database  idem. records");
             long requests = 0, errors = 0, pushesBefore = 0;
             string? firstError = null;
             while (clock.Elapsed < duration && !server.HasExited)
@@ -89,7 +97,7 @@ internal static class SoakBench
                 firstError ??= commands.FirstFailure ?? read.FirstFailure;
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"   {clock.Elapsed:mm\\:ss}  {windowRequests,8:N0}  {windowErrors,6:N0}  {Latencies.Ms(commands.Latencies.P50),8} / {Latencies.Ms(commands.Latencies.P99),-8}  {Latencies.Ms(read.Latencies.P50),8} / {Latencies.Ms(read.Latencies.P99),-8}  {Format.Mb(server.WorkingSetBytes()),8}  {server.OpenHandles(),7}  {pushes - pushesBefore,6:N0}  {Format.Mb(DatabaseBytes(server)),8}  {IdempotencyRecords(server),13:N0}"));
+                    $"   {clock.Elapsed:mm\\:ss}  {windowRequests,8:N0}  {windowErrors,6:N0}  {Latencies.Ms(commands.Latencies.P50),8} / {Latencies.Ms(commands.Latencies.P99),-8}  {Latencies.Ms(read.Latencies.P50),8} / {Latencies.Ms(read.Latencies.P99),-8}  {Format.Mb(server.WorkingSetBytes()),8}  {server.OpenHandles(),7} ({server.OpenSockets(),7})  {pushes - pushesBefore,6:N0}  {Format.Mb(DatabaseBytes(server)),8}  {IdempotencyRecords(server),13:N0}"));
                 pushesBefore = pushes;
             }
 
@@ -118,7 +126,8 @@ internal static class SoakBench
             return;
         }
 
-        var sample = new Sample(clock.Elapsed, server.WorkingSetBytes(), server.OpenHandles(), DatabaseBytes(server), IdempotencyRecords(server));
+        var handles = server.OpenHandles();
+        var sample = new Sample(clock.Elapsed, server.WorkingSetBytes(), handles, Math.Min(handles, server.OpenSockets()), DatabaseBytes(server), IdempotencyRecords(server));
         lock (samples)
         {
             samples.Add(sample);
@@ -147,22 +156,33 @@ internal static class SoakBench
 
         double Growth(Func<Sample, double> of) => (last.Average(of) / first.Average(of)) - 1;
         var memory = Growth(s => s.WorkingSet);
-        var handles = Growth(s => s.Handles);
+        var handles = Growth(s => s.OwnHandles);
+        var mostSockets = samples.Max(s => s.Sockets);
+        var socketBound = Connections + Subscribers + 16;
         var errorRate = requests == 0 ? 1 : (double)errors / requests;
         report.Add(new ResultRow(Part, $"requests in {duration.TotalMinutes:0.#} min (commands, reads), errors", $"{Format.Count(requests)}, {Format.Count(errors)} errors ({errorRate:P3}){(firstError is null ? string.Empty : $", first: {firstError}")}", "≤ 0.1% errors", errorRate <= MaxErrorRate));
         report.Add(new ResultRow(Part, $"SignalR subscribers still connected, pushes received", $"{connected} of {Subscribers}, {Format.Count(pushes)} pushes", $"{Subscribers} of {Subscribers}", connected == Subscribers && pushes > 0));
         report.Add(new ResultRow(
             Part,
             $"server working set, first third to last third after {warmUp.TotalSeconds:0} s warm-up",
-            string.Create(CultureInfo.InvariantCulture, $"{Format.Mb((long)first.Average(s => s.WorkingSet))} -> {Format.Mb((long)last.Average(s => s.WorkingSet))} ({memory:+0.0%;-0.0%})"),
+            string.Create(CultureInfo.InvariantCulture, $"{Format.Mb((long)first.Average(s => s.WorkingSet))} -> {Format.Mb((long)last.Average(s => s.WorkingSet))} ({memory:+0.0%;-0.0%;0.0%})"),
             "growth ≤ 20%",
             memory <= MaxMemoryGrowth));
         report.Add(new ResultRow(
             Part,
-            "server open handles (/proc/<pid>/fd), first third to last third",
-            string.Create(CultureInfo.InvariantCulture, $"{first.Average(s => s.Handles):0} -> {last.Average(s => s.Handles):0} ({handles:+0.0%;-0.0%})"),
+            "server open handles other than sockets (/proc/<pid>/fd: files, pipes, event handles), first third to last third",
+            string.Create(CultureInfo.InvariantCulture, $"{first.Average(s => s.OwnHandles):0} -> {last.Average(s => s.OwnHandles):0} ({handles:+0.0%;-0.0%;0.0%})"),
             "growth ≤ 10%",
             handles <= MaxHandleGrowth));
+
+        // Sockets follow the clients: the load generator opens another keep-alive connection whenever
+        // all of its connections wait (a slow moment), up to its cap, and keeps it. A leak would pass the cap.
+        report.Add(new ResultRow(
+            Part,
+            $"server sockets, first third to last third and the most seen (load generator capped at {Connections} connections, {Subscribers} subscribers)",
+            string.Create(CultureInfo.InvariantCulture, $"{first.Average(s => s.Sockets):0} -> {last.Average(s => s.Sockets):0} (at most {mostSockets})"),
+            string.Create(CultureInfo.InvariantCulture, $"≤ {socketBound}"),
+            mostSockets <= socketBound));
         // Records live their retention plus at most one sweep interval (and a sweep's own time): the
         // most that may exist at once is the command rate times that, with a quarter of headroom.
         var recordBound = (long)(CommandsPerSecond * (s_retention + s_sweepEvery).TotalSeconds * 1.25);
@@ -181,7 +201,7 @@ internal static class SoakBench
             "database file with its WAL, first third to last third (events are history and stay)",
             string.Create(CultureInfo.InvariantCulture, $"{Format.Mb((long)first.Average(s => s.DatabaseBytes))} -> {Format.Mb((long)last.Average(s => s.DatabaseBytes))} ({(last.Average(s => s.DatabaseBytes) - first.Average(s => s.DatabaseBytes)) / (1024.0 * 1024.0) / minutes:0.0} MB/min)"),
             "(figure)"));
-        var passed = memory <= MaxMemoryGrowth && handles <= MaxHandleGrowth && errorRate <= MaxErrorRate && connected == Subscribers && mostRecords <= recordBound;
+        var passed = memory <= MaxMemoryGrowth && handles <= MaxHandleGrowth && mostSockets <= socketBound && errorRate <= MaxErrorRate && connected == Subscribers && mostRecords <= recordBound;
         Console.WriteLine($"   verdict: {(passed ? "PASS" : "FAIL")}");
         if (!passed)
         {
