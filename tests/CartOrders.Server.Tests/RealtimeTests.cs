@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using CartOrders.Server.Tests.Fixtures;
 using static CartOrders.Server.Tests.Fixtures.ApiUser;
 
@@ -38,6 +39,44 @@ public class RealtimeTests(ServerFixture server)
             var last = hub.CartUpdates(cartId)[^1];
             Assert.Equal(5, last.GetProperty("version").GetInt64());
             Assert.Equal(7, last.GetProperty("itemCount").GetInt32());
+        }
+    }
+
+    [Fact]
+    public async Task Each_cartUpdated_says_who_made_the_change_and_what_it_was_next_to_the_unchanged_cart_view()
+    {
+        var alice = await server.UserAsync("alice");
+        var bob = await server.UserAsync("bob");
+        var cartId = await alice.CreateCartAsync();
+        await alice.InviteAsync(cartId, bob);
+        await using var aliceHub = await ConnectAsync(alice);
+        await using var bobHub = await ConnectAsync(bob);
+        await SubscribeAsync(aliceHub, cartId);
+        await SubscribeAsync(bobHub, cartId);
+
+        var added = (await alice.AddItemAsync(cartId, Espresso, 2)).GetProperty("version").GetInt64();
+        await bobHub.WaitForCartVersionAsync(cartId, added);
+        using var changed = await bob.SendAsync(HttpMethod.Put, $"/api/carts/{cartId}/items/{Espresso}", new { quantity = 4 });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        var set = (await changed.JsonAsync()).GetProperty("version").GetInt64();
+
+        await aliceHub.WaitForCartVersionAsync(cartId, set);
+        var byAlice = Assert.Single(bobHub.CartUpdates(cartId), v => v.GetProperty("version").GetInt64() == added);
+        Assert.Equal(alice.UserId, byAlice.GetProperty("changedBy").GetString());
+        Assert.Equal($$"""{"type":"itemAdded","productId":"{{Espresso}}","quantity":2}""", byAlice.GetProperty("change").GetRawText());
+        var byBob = Assert.Single(aliceHub.CartUpdates(cartId), v => v.GetProperty("version").GetInt64() == set);
+        Assert.Equal(bob.UserId, byBob.GetProperty("changedBy").GetString());
+        Assert.Equal($$"""{"type":"itemQuantityChanged","productId":"{{Espresso}}","quantity":4}""", byBob.GetProperty("change").GetRawText());
+
+        // The CartView's own fields are all still there for clients that know only them.
+        using var read = await alice.GetAsync($"/api/carts/{cartId}");
+        var cart = await read.JsonAsync();
+        Assert.Equal(set, cart.GetProperty("version").GetInt64());
+        foreach (var property in cart.EnumerateObject())
+        {
+            Assert.True(
+                JsonElement.DeepEquals(property.Value, byBob.GetProperty(property.Name)),
+                $"cartUpdated's {property.Name} is the view's: {byBob.GetProperty(property.Name)} vs {property.Value}");
         }
     }
 
