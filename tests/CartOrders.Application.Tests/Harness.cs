@@ -120,15 +120,19 @@ internal sealed class RecordingNotifier : IRealtimeNotifier
 {
     public List<CartView> Carts { get; } = [];
 
+    /// <summary>Every cartUpdated as sent, in the order of <see cref="Carts"/>.</summary>
+    public List<CartUpdate> Updates { get; } = [];
+
     public List<OrderView> Orders { get; } = [];
 
     public List<(string CartId, string UserId)> Removed { get; } = [];
 
-    public Task CartUpdatedAsync(CartView view, CancellationToken cancellationToken = default)
+    public Task CartUpdatedAsync(CartUpdate update, CancellationToken cancellationToken = default)
     {
         lock (Carts)
         {
-            Carts.Add(view);
+            Carts.Add(update.View);
+            Updates.Add(update);
         }
 
         return Task.CompletedTask;

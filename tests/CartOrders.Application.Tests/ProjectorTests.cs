@@ -33,6 +33,30 @@ public sealed class ProjectorTests
     }
 
     [Fact]
+    public async Task A_carts_push_says_who_made_the_last_change_of_the_batch_and_what_it_was()
+    {
+        await using var h = new Harness();
+        await h.Cart("c1", new CreateCart(Alice, new CartId("c1")));
+        await h.Cart("c1", new AddCollaborator(Alice, Bob.UserId));
+        await h.Cart("c1", new AddItem(Alice, Product(0), 2));
+        await h.Cart("c1", new SetItemQuantity(Bob, Product(0), 5));
+
+        await h.Projector.HandleAsync((await h.Feed.ReadAsync(null, 100, Ct)).Events, Ct);
+
+        var update = Assert.Single(h.Notifier.Updates);
+        Assert.Equal(4, update.View.Version);
+        Assert.Equal("bob", update.ChangedBy);
+        Assert.Equal(new CartChange("itemQuantityChanged", Product(0).Value, 5), update.Change);
+
+        // On the wire: the view's fields, then the two additions; and back again.
+        var wire = System.Text.Json.JsonSerializer.SerializeToElement(update, Json.Options);
+        Assert.Equal(("c1", 4L, "bob"), (wire.GetProperty("cartId").GetString(), wire.GetProperty("version").GetInt64(), wire.GetProperty("changedBy").GetString()));
+        Assert.Equal($$"""{"type":"itemQuantityChanged","productId":"{{Product(0).Value}}","quantity":5}""", wire.GetProperty("change").GetRawText());
+        var read = Json.Deserialize<CartUpdate>(Json.Serialize(update));
+        Assert.Equal((4L, update.ChangedBy, update.Change), (read.View.Version, read.ChangedBy, read.Change));
+    }
+
+    [Fact]
     public async Task A_cart_batch_ahead_of_the_remembered_state_is_projected_at_its_last_version()
     {
         await using var h = new Harness();
@@ -96,7 +120,7 @@ public sealed class ProjectorTests
 
     private sealed class FailingNotifier : IRealtimeNotifier
     {
-        public Task CartUpdatedAsync(CartView view, CancellationToken cancellationToken = default) => throw new HttpRequestException("hub down");
+        public Task CartUpdatedAsync(CartUpdate update, CancellationToken cancellationToken = default) => throw new HttpRequestException("hub down");
 
         public Task OrderUpdatedAsync(OrderView view, CancellationToken cancellationToken = default) => throw new HttpRequestException("hub down");
 

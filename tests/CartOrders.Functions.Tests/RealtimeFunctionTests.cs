@@ -104,12 +104,13 @@ public sealed class RealtimeFunctionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_feed_pump_pushes_each_cart_change_to_its_group_after_the_view_is_written()
+    public async Task The_feed_pump_pushes_each_cart_change_to_its_group_after_the_view_is_written_with_who_made_its_last_change_and_what()
     {
         await using var app = FunctionsApp.Start(WithKey());
-        var alice = app.Tokens.For(Unique("alice"));
+        var aliceId = Unique("alice");
+        var alice = app.Tokens.For(aliceId);
         var cartId = await app.CreateCartAsync(alice);
-        await app.AddItemAsync(alice, cartId);
+        await app.AddItemAsync(alice, cartId, quantity: 2);
         var before = _service.Received.Count;
 
         await app.TickAsync();
@@ -117,6 +118,9 @@ public sealed class RealtimeFunctionTests : IAsyncLifetime
         var push = Assert.Single(_service.Received.Skip(before), r => r.Path == GroupSend(cartId));
         Assert.Equal("cartUpdated", push.Json().GetProperty("target").GetString());
         Assert.Equal(2, VersionOf(push));
+        var update = push.Json().GetProperty("arguments")[0];
+        Assert.Equal(aliceId, update.GetProperty("changedBy").GetString());
+        Assert.Equal(("itemAdded", Espresso, 2), (update.GetProperty("change").GetProperty("type").GetString(), update.GetProperty("change").GetProperty("productId").GetString(), update.GetProperty("change").GetProperty("quantity").GetInt32()));
         await FakeSignalRService.ValidateAsync(push.Bearer, _service.Endpoint + push.Path, AccessKeySignalRAccess.RestTokenLifetime);
     }
 
@@ -124,10 +128,11 @@ public sealed class RealtimeFunctionTests : IAsyncLifetime
     public async Task An_acknowledged_cart_command_pushes_its_new_version_to_the_group_within_50_ms_and_the_feeds_later_push_of_it_is_the_same_view()
     {
         await using var app = FunctionsApp.Start(WithKey());
-        var alice = app.Tokens.For(Unique("alice"));
+        var aliceId = Unique("alice");
+        var alice = app.Tokens.For(aliceId);
         var cartId = await app.CreateCartAsync(alice);
 
-        var response = await app.AddItemAsync(alice, cartId);
+        var response = await app.AddItemAsync(alice, cartId, quantity: 3);
         var acknowledged = Stopwatch.GetTimestamp();
 
         Assert.Equal(200, response.Status);
@@ -138,7 +143,12 @@ public sealed class RealtimeFunctionTests : IAsyncLifetime
         Assert.Equal(("POST", SignalRRestClient.ApiVersion), (fast.Method, fast.Query["api-version"]));
         await FakeSignalRService.ValidateAsync(fast.Bearer, _service.Endpoint + fast.Path, AccessKeySignalRAccess.RestTokenLifetime);
         Assert.Equal("cartUpdated", fast.Json().GetProperty("target").GetString());
-        Assert.True(JsonElement.DeepEquals(response.Json(), fast.Json().GetProperty("arguments")[0]), "The push carries the view the command answered with.");
+        var pushed = fast.Json().GetProperty("arguments")[0];
+        Assert.True(JsonElement.DeepEquals(response.Json(), WithoutChange(pushed)), "The push carries the view the command answered with.");
+        Assert.Equal(aliceId, pushed.GetProperty("changedBy").GetString());
+        Assert.True(
+            JsonElement.DeepEquals(JsonSerializer.SerializeToElement(new { type = "itemAdded", productId = Espresso, quantity = 3 }), pushed.GetProperty("change")),
+            $"The change is the command's event: {pushed.GetProperty("change")}");
 
         var before = _service.Received.Count;
         await app.TickAsync();
@@ -187,6 +197,14 @@ public sealed class RealtimeFunctionTests : IAsyncLifetime
     }
 
     private static string GroupSend(string cartId) => $"/api/hubs/cartorders/groups/cart-{cartId}/:send";
+
+    /// <summary>A cartUpdated payload without its additions to the CartView (<c>changedBy</c>, <c>change</c>).</summary>
+    private static JsonElement WithoutChange(JsonElement update)
+    {
+        var view = System.Text.Json.Nodes.JsonNode.Parse(update.GetRawText())!.AsObject();
+        Assert.True(view.Remove("changedBy") && view.Remove("change"), "cartUpdated carries changedBy and change.");
+        return JsonSerializer.SerializeToElement(view);
+    }
 
     private static long VersionOf(ReceivedRequest push) => push.Json().GetProperty("arguments")[0].GetProperty("version").GetInt64();
 

@@ -32,7 +32,7 @@ public sealed class SignalRRestClientTests : IAsyncLifetime
     {
         var notifier = _services.GetRequiredService<CartOrders.Application.Ports.IRealtimeNotifier>();
 
-        await notifier.CartUpdatedAsync(Cart("c1", version: 3), TestContext.Current.CancellationToken);
+        await notifier.CartUpdatedAsync(new CartUpdate(Cart("c1", version: 3), "bob", new CartChange("itemQuantityChanged", "p-espresso", 4)), TestContext.Current.CancellationToken);
 
         var request = Assert.Single(_service.Received);
         Assert.Equal("POST", request.Method);
@@ -45,6 +45,9 @@ public sealed class SignalRRestClientTests : IAsyncLifetime
         Assert.Equal("c1", view.GetProperty("cartId").GetString());
         Assert.Equal(3, view.GetProperty("version").GetInt64());
         Assert.Equal("open", view.GetProperty("status").GetString());
+        Assert.Equal("alice", view.GetProperty("ownerId").GetString());
+        Assert.Equal("bob", view.GetProperty("changedBy").GetString());
+        Assert.Equal("""{"type":"itemQuantityChanged","productId":"p-espresso","quantity":4}""", view.GetProperty("change").GetRawText());
         await FakeSignalRService.ValidateAsync(request.Bearer, _service.Endpoint + "/api/hubs/cartorders/groups/cart-c1/:send", AccessKeySignalRAccess.RestTokenLifetime);
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using CartOrders.Server.Tests.Fixtures;
 using static CartOrders.Server.Tests.Fixtures.ApiUser;
 
@@ -9,14 +10,8 @@ public class RealtimeTests(ServerFixture server)
     [Fact]
     public async Task Two_members_each_receive_the_others_changes_with_increasing_versions()
     {
-        var alice = await server.UserAsync("alice");
-        var bob = await server.UserAsync("bob");
-        var cartId = await alice.CreateCartAsync();
-        await alice.InviteAsync(cartId, bob);
-        await using var aliceHub = await ConnectAsync(alice);
-        await using var bobHub = await ConnectAsync(bob);
-        await SubscribeAsync(aliceHub, cartId);
-        await SubscribeAsync(bobHub, cartId);
+        await using var shared = await SharedCartAsync();
+        var (alice, bob, cartId, aliceHub, bobHub) = shared;
 
         var afterAlice = await alice.AddItemAsync(cartId, Espresso, 2);
         await bobHub.WaitForCartVersionAsync(cartId, afterAlice.GetProperty("version").GetInt64());
@@ -42,16 +37,42 @@ public class RealtimeTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Each_cartUpdated_says_who_made_the_change_and_what_it_was_next_to_the_unchanged_cart_view()
+    {
+        await using var shared = await SharedCartAsync();
+        var (alice, bob, cartId, aliceHub, bobHub) = shared;
+
+        var added = (await alice.AddItemAsync(cartId, Espresso, 2)).GetProperty("version").GetInt64();
+        await bobHub.WaitForCartVersionAsync(cartId, added);
+        using var changed = await bob.SendAsync(HttpMethod.Put, $"/api/carts/{cartId}/items/{Espresso}", new { quantity = 4 });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        var set = (await changed.JsonAsync()).GetProperty("version").GetInt64();
+
+        await aliceHub.WaitForCartVersionAsync(cartId, set);
+        var byAlice = Assert.Single(bobHub.CartUpdates(cartId), v => v.GetProperty("version").GetInt64() == added);
+        Assert.Equal(alice.UserId, byAlice.GetProperty("changedBy").GetString());
+        Assert.Equal($$"""{"type":"itemAdded","productId":"{{Espresso}}","quantity":2}""", byAlice.GetProperty("change").GetRawText());
+        var byBob = Assert.Single(aliceHub.CartUpdates(cartId), v => v.GetProperty("version").GetInt64() == set);
+        Assert.Equal(bob.UserId, byBob.GetProperty("changedBy").GetString());
+        Assert.Equal($$"""{"type":"itemQuantityChanged","productId":"{{Espresso}}","quantity":4}""", byBob.GetProperty("change").GetRawText());
+
+        // The CartView's own fields are all still there for clients that know only them.
+        using var read = await alice.GetAsync($"/api/carts/{cartId}");
+        var cart = await read.JsonAsync();
+        Assert.Equal(set, cart.GetProperty("version").GetInt64());
+        foreach (var property in cart.EnumerateObject())
+        {
+            Assert.True(
+                JsonElement.DeepEquals(property.Value, byBob.GetProperty(property.Name)),
+                $"cartUpdated's {property.Name} is the view's: {byBob.GetProperty(property.Name)} vs {property.Value}");
+        }
+    }
+
+    [Fact]
     public async Task A_removed_collaborator_stops_receiving_the_carts_pushes()
     {
-        var alice = await server.UserAsync("alice");
-        var bob = await server.UserAsync("bob");
-        var cartId = await alice.CreateCartAsync();
-        await alice.InviteAsync(cartId, bob);
-        await using var aliceHub = await ConnectAsync(alice);
-        await using var bobHub = await ConnectAsync(bob);
-        await SubscribeAsync(aliceHub, cartId);
-        await SubscribeAsync(bobHub, cartId);
+        await using var shared = await SharedCartAsync();
+        var (alice, bob, cartId, aliceHub, bobHub) = shared;
         await alice.AddItemAsync(cartId, Espresso, 1);
         await bobHub.WaitForCartVersionAsync(cartId, 3);
 
@@ -137,6 +158,30 @@ public class RealtimeTests(ServerFixture server)
     }
 
     private Task<HubListener> ConnectAsync(ApiUser user) => HubListener.ConnectAsync(server.Factory.Server, user);
+
+    /// <summary>Alice's cart with Bob invited, both listening to it on their own connection.</summary>
+    private async Task<SharedCart> SharedCartAsync()
+    {
+        var alice = await server.UserAsync("alice");
+        var bob = await server.UserAsync("bob");
+        var cartId = await alice.CreateCartAsync();
+        await alice.InviteAsync(cartId, bob);
+        var aliceHub = await ConnectAsync(alice);
+        var bobHub = await ConnectAsync(bob);
+        var shared = new SharedCart(alice, bob, cartId, aliceHub, bobHub);
+        await SubscribeAsync(aliceHub, cartId);
+        await SubscribeAsync(bobHub, cartId);
+        return shared;
+    }
+
+    private sealed record SharedCart(ApiUser Alice, ApiUser Bob, string CartId, HubListener AliceHub, HubListener BobHub) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await AliceHub.DisposeAsync();
+            await BobHub.DisposeAsync();
+        }
+    }
 
     private static async Task SubscribeAsync(HubListener hub, string cartId)
     {

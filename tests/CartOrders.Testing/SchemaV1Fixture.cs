@@ -170,7 +170,7 @@ public static class SchemaV1Fixture
 
     private sealed class NoPushes : IRealtimeNotifier
     {
-        public Task CartUpdatedAsync(CartView view, CancellationToken cancellationToken = default) => Task.CompletedTask;
+        public Task CartUpdatedAsync(CartUpdate update, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
         public Task OrderUpdatedAsync(OrderView view, CancellationToken cancellationToken = default) => Task.CompletedTask;
 

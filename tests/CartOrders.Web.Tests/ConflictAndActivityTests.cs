@@ -98,4 +98,21 @@ public sealed class ConflictAndActivityTests
         await Expect(alice.Part("cart-announcer")).ToContainTextAsync("bob set Espresso beans, 250g to 4");
         await Expect(bob.Part("activity-list").GetByTestId("activity-item").First).ToContainTextAsync("you set Espresso beans, 250g to 4");
     }
+
+    [Fact]
+    public async Task A_change_pushed_live_is_announced_from_the_pushs_changedBy_and_change_even_when_the_history_cannot_be_read()
+    {
+        await using var server = await ServerUnderTest.StartAsync();
+        await using var chromium = await Chromium.LaunchAsync();
+        var (alice, bob, _) = await CartPage.SharedCartAsync(chromium, server);
+        await bob.AddAsync(Beans, 2);
+        await alice.ExpectQuantityAsync(Beans, 2);
+
+        // From here on Alice's page cannot read the cart's history: only the push can tell her.
+        await alice.Page.RouteAsync("**/events**", route => route.AbortAsync());
+        await bob.SetQuantityAsync(Beans, 4);
+
+        await Expect(alice.Part("cart-announcer")).ToContainTextAsync("bob set Espresso beans, 250g to 4");
+        await Expect(alice.Part("activity-list").GetByTestId("activity-item").First).Not.ToContainTextAsync("to 4");
+    }
 }

@@ -271,16 +271,27 @@ public static class CartsApi
     {
         var catalog = Service<ProductCatalog>(http);
         var push = pushAhead ? http.RequestServices.GetService<IAcknowledgedCartPush>() : null;
+
+        // The events of the last decision are the ones written (a conflict decides again): the
+        // fast push says what the last of them did, as the feed's push of the same version does.
+        CartEvent? lastDecided = null;
         return CommandEndpoint.RunAsync(
             http,
             request,
             StreamTypes.Cart,
             id.StreamId,
-            state => decide(state, catalog),
+            state =>
+            {
+                var events = decide(state, catalog);
+                lastDecided = events.Count > 0 ? events[^1] : null;
+                return events;
+            },
             accepted ?? (a => CommandEndpoint.Reply(StatusCodes.Status200OK, View(a), a.Version)),
             state => state?.IsMember(request.Actor.UserId) == true,
             ApiProblem.CartNotFound,
-            push is null ? null : a => push.PushAsync(View(a), CancellationToken.None));
+            push is null ? null : a => push.PushAsync(
+                new CartUpdate(View(a), request.Actor.UserId.Value, lastDecided is null ? null : CartChange.Of(lastDecided)),
+                CancellationToken.None));
     }
 
     private static CartView View(Accepted<Cart> accepted) =>

@@ -11,5 +11,6 @@ namespace CartOrders.Api.Realtime;
 /// </summary>
 public interface IAcknowledgedCartPush
 {
-    Task PushAsync(CartView view, CancellationToken cancellationToken = default);
+    /// <summary>Sends <c>cartUpdated</c>: the command's view, its caller as <c>changedBy</c> and its last event as <c>change</c>.</summary>
+    Task PushAsync(CartUpdate update, CancellationToken cancellationToken = default);
 }

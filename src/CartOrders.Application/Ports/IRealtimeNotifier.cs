@@ -5,8 +5,8 @@ namespace CartOrders.Application.Ports;
 /// <summary>Pushes view changes to connected clients; called after the view was written, never before.</summary>
 public interface IRealtimeNotifier
 {
-    /// <summary>Sends <c>cartUpdated</c> to the group <c>cart-{cartId}</c>.</summary>
-    Task CartUpdatedAsync(CartView view, CancellationToken cancellationToken = default);
+    /// <summary>Sends <c>cartUpdated</c> (the view, with who changed what) to the group <c>cart-{cartId}</c>.</summary>
+    Task CartUpdatedAsync(CartUpdate update, CancellationToken cancellationToken = default);
 
     /// <summary>Sends <c>orderUpdated</c> to the order's customer.</summary>
     Task OrderUpdatedAsync(OrderView view, CancellationToken cancellationToken = default);

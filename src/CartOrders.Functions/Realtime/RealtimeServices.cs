@@ -52,7 +52,7 @@ public static class RealtimeServices
 /// <summary>Real-time without a service: pushes go nowhere (clients can still read every view), and subscribing answers 503.</summary>
 public sealed class RealtimeUnavailable : IRealtimeNotifier, IRealtimeSubscriptions
 {
-    public Task CartUpdatedAsync(CartView view, CancellationToken cancellationToken = default) => Task.CompletedTask;
+    public Task CartUpdatedAsync(CartUpdate update, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     public Task OrderUpdatedAsync(OrderView view, CancellationToken cancellationToken = default) => Task.CompletedTask;
 

@@ -17,14 +17,15 @@ public sealed partial class SignalRAcknowledgedCartPush(IRealtimeNotifier notifi
     /// <summary>The most an acknowledged command waits for its push before it answers.</summary>
     public static readonly TimeSpan Budget = TimeSpan.FromSeconds(1);
 
-    public async Task PushAsync(CartView view, CancellationToken cancellationToken = default)
+    public async Task PushAsync(CartUpdate update, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(view);
+        ArgumentNullException.ThrowIfNull(update);
+        var view = update.View;
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(Budget);
         try
         {
-            await notifier.CartUpdatedAsync(view, budget.Token);
+            await notifier.CartUpdatedAsync(update, budget.Token);
         }
         catch (OperationCanceledException error) when (budget.IsCancellationRequested)
         {

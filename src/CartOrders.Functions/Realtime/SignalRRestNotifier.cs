@@ -11,10 +11,10 @@ namespace CartOrders.Functions.Realtime;
 /// </summary>
 public sealed class SignalRRestNotifier(SignalRRestClient service) : IRealtimeNotifier
 {
-    public Task CartUpdatedAsync(CartView view, CancellationToken cancellationToken = default)
+    public Task CartUpdatedAsync(CartUpdate update, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(view);
-        return service.SendToGroupAsync(RealtimeMessages.GroupOf(view.CartId), RealtimeMessages.CartUpdated, view, cancellationToken);
+        ArgumentNullException.ThrowIfNull(update);
+        return service.SendToGroupAsync(RealtimeMessages.GroupOf(update.View.CartId), RealtimeMessages.CartUpdated, update, cancellationToken);
     }
 
     public Task OrderUpdatedAsync(OrderView view, CancellationToken cancellationToken = default)

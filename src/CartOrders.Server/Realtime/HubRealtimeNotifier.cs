@@ -8,10 +8,10 @@ namespace CartOrders.Server.Realtime;
 /// <summary>Pushes the projector's view changes through the hub (or Azure SignalR Service behind it).</summary>
 public sealed class HubRealtimeNotifier(IHubContext<CartHub> hub, ConnectionRegistry connections, CartPresence presence) : IRealtimeNotifier
 {
-    public Task CartUpdatedAsync(CartView view, CancellationToken cancellationToken = default)
+    public Task CartUpdatedAsync(CartUpdate update, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(view);
-        return hub.Clients.Group(CartHub.GroupOf(view.CartId)).SendAsync(CartHub.CartUpdated, view, cancellationToken);
+        ArgumentNullException.ThrowIfNull(update);
+        return hub.Clients.Group(CartHub.GroupOf(update.View.CartId)).SendAsync(CartHub.CartUpdated, update, cancellationToken);
     }
 
     public Task OrderUpdatedAsync(OrderView view, CancellationToken cancellationToken = default)

@@ -6,6 +6,19 @@ import { dateTime } from "./format.js";
 
 const kept = 20;
 
+/** A push's `change.type` and the history's event type it describes. */
+const changeTypes = {
+  created: "CartCreated",
+  renamed: "CartRenamed",
+  itemAdded: "ItemAdded",
+  itemQuantityChanged: "ItemQuantityChanged",
+  itemRemoved: "ItemRemoved",
+  collaboratorAdded: "CollaboratorAdded",
+  collaboratorRemoved: "CollaboratorRemoved",
+  checkedOut: "CartCheckedOut",
+  abandoned: "CartAbandoned",
+};
+
 export class Activity {
   /**
    * @param {import("./api.js").Api} api
@@ -55,6 +68,15 @@ export class Activity {
   /** The latest event seen that changed the given product's line. */
   lastChangeOf(productId) {
     return [...this.events].reverse().find((event) => event.data?.productId === productId) ?? null;
+  }
+
+  /**
+   * A live push's `changedBy` and `change` (docs/api.md, Real-time) in the same words as the
+   * history's event, or null for a change type this client does not know.
+   */
+  describeChange(changedBy, change) {
+    const type = changeTypes[change?.type];
+    return type && changedBy ? this.describe({ userId: changedBy, type, data: change }) : null;
   }
 
   /** "bob set Espresso beans, 250g to 4": one event in words. */

@@ -611,7 +611,7 @@ function applyCart(cart, { live = false } = {}) {
   state.cart = cart;
   drawCart({ live: live && previous !== null });
   rememberCart(cart);
-  followActivity(cart, live && previous !== null);
+  followActivity(cart, live && previous !== null, previous);
   if (live && previous?.status === "open" && cart.status === "abandoned") {
     showNotice(`${cartTitle(cart)} was abandoned after a long time without changes: it is read-only now.`);
   } else if (live && previous?.status === "open" && cart.status !== "open") {
@@ -625,13 +625,19 @@ function applyCart(cart, { live = false } = {}) {
 
 /**
  * Reads what happened up to the cart's version into the activity list; a change that came live
- * from someone else is announced (aria-live) in words: "bob set Espresso beans, 250g to 4".
+ * from someone else is announced (aria-live) in words: "bob set Espresso beans, 250g to 4". A push
+ * just one version on says who made its change and what (`changedBy`, `change`), so that one is
+ * announced at once; a push that skipped versions is announced from the history it reads.
  */
-async function followActivity(cart, announce) {
+async function followActivity(cart, announce, previous) {
+  const said = announce && cart.version === previous?.version + 1 ? state.activity.describeChange(cart.changedBy, cart.change) : null;
+  if (said && cart.changedBy !== state.session?.userId) {
+    setText(part("cart-announcer"), `${said}. Total ${money(cart.total, cart.currency)}.`);
+  }
   try {
     const fresh = await state.activity.catchUp(cart.version);
     const theirs = fresh.filter((event) => event.userId !== state.session?.userId);
-    if (announce && theirs.length > 0 && state.cartId === cart.cartId) {
+    if (announce && said === null && theirs.length > 0 && state.cartId === cart.cartId) {
       const said = theirs.map((event) => state.activity.describe(event)).join("; ");
       setText(part("cart-announcer"), `${said}. Total ${money(cart.total, cart.currency)}.`);
     }
