@@ -32,7 +32,7 @@ internal sealed class CountingNotifier : IRealtimeNotifier
 
     public long Pushes => Interlocked.Read(ref _pushes);
 
-    public Task CartUpdatedAsync(Application.Projections.CartView view, CancellationToken cancellationToken = default)
+    public Task CartUpdatedAsync(Application.Projections.CartUpdate update, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _pushes);
         return Task.CompletedTask;
