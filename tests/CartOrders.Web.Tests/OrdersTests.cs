@@ -141,14 +141,7 @@ public sealed class OrdersTests
         return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("items").GetArrayLength();
     }
 
-    /// <summary>Polls a condition until it holds, for at most 60 s.</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the lists did not catch up within 60 s");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-    }
+    /// <summary>Polls a condition until it holds, for at most 60 s (51 orders placed through the feed).</summary>
+    private static Task WaitUntilAsync(Func<Task<bool>> condition) =>
+        CartOrders.Server.Tests.Fixtures.Eventually.TrueAsync(condition, TimeSpan.FromSeconds(60), "the lists did not catch up");
 }
