@@ -35,7 +35,7 @@ internal static class CpuBench
         if (options.BaselineDll is { } dllOfBaseline)
         {
             var before = Median(samples["baseline"]);
-            report.Add(new ResultRow(Part, $"server CPU per add-item command, baseline `{Machine.DescribeBuild(dllOfBaseline)}` (median of {Rounds} runs, alternating)", $"{before:0} µs"));
+            report.Add(new ResultRow(Part, $"server CPU per add-item command, baseline {Machine.DescribeBuild(dllOfBaseline)} (median of {Rounds} runs, alternating)", $"{before:0} µs"));
             report.Add(new ResultRow(Part, "CPU per command, this build / baseline", Format.Ratio(mine / before), "≤ 0.5x", mine / before <= 0.5));
         }
     }
