@@ -143,32 +143,25 @@ internal sealed class ServerProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Open file descriptors of the server (sockets, files, pipes): the entries of /proc/&lt;pid&gt;/fd.</summary>
-    public int OpenHandles()
-    {
-        try
-        {
-            return Directory.GetFileSystemEntries($"/proc/{_process.Id}/fd").Length;
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            return 0;
-        }
-    }
+    public int OpenHandles() => Descriptors().Length;
 
     /// <summary>
     /// How many of the server's open file descriptors are sockets (their link reads <c>socket:[inode]</c>):
     /// their count follows the clients' connections, the rest (files, pipes, event handles) the server's own.
     /// </summary>
-    public int OpenSockets()
+    public int OpenSockets() =>
+        Descriptors().Count(fd => new FileInfo(fd).LinkTarget?.StartsWith("socket:", StringComparison.Ordinal) == true);
+
+    /// <summary>The entries of /proc/&lt;pid&gt;/fd; none once the process is gone.</summary>
+    private string[] Descriptors()
     {
         try
         {
-            return Directory.GetFileSystemEntries($"/proc/{_process.Id}/fd")
-                .Count(fd => new FileInfo(fd).LinkTarget?.StartsWith("socket:", StringComparison.Ordinal) == true);
+            return Directory.GetFileSystemEntries($"/proc/{_process.Id}/fd");
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            return 0;
+            return [];
         }
     }
 
