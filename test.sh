@@ -41,5 +41,14 @@ if [ "$files" -eq 0 ] || { [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; }; then
   # The run broke before it could report a failure of its own: count that as one.
   failed=$((failed + 1))
 fi
+if [ "$failed" -gt 0 ]; then
+  # Name the failed tests, so the end of a CI log shows what broke.
+  echo "==> failed tests"
+  for trx in "$results"/*.trx; do
+    [ -e "$trx" ] || continue
+    grep -o '<UnitTestResult [^>]*>' "$trx" | grep -E 'outcome="(Failed|Error|Timeout|Aborted)"' \
+      | grep -o 'testName="[^"]*"' | sed 's/^testName="/  /; s/"$//' || true
+  done
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
