@@ -124,15 +124,30 @@ public sealed class CommandHandlerTests
         await using var h = await WithCartAsync();
         var instances = new[] { h.Commands, h.NewHandler(), h.NewHandler() };
 
-        await Task.WhenAll(Enumerable.Range(0, 60).Select(i => Task.Run(
-            () => h.Cart("c1", new AddItem(Alice, Product(0), 1), handler: instances[i % instances.Length]),
+        // A command that loses the race twelve times in a row answers "contention" (the client
+        // retries); on a loaded machine one may. What must hold: every acknowledged command is in
+        // the stream exactly once, and no refused one is.
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await h.Cart("c1", new AddItem(Alice, Product(0), 1), handler: instances[i % instances.Length]);
+                    return true;
+                }
+                catch (ContentionException)
+                {
+                    return false;
+                }
+            },
             Ct)));
+        var acknowledged = outcomes.Count(ok => ok);
 
+        Assert.True(acknowledged >= 30, $"only {acknowledged} of 60 commands were acknowledged");
         var events = await h.Store.ReadStreamAsync("cart-c1", cancellationToken: Ct);
-        Assert.Equal(61, events.Count);
-        Assert.Equal(Enumerable.Range(1, 61).Select(v => (long)v), events.Select(e => e.Version));
+        Assert.Equal(Enumerable.Range(1, 1 + acknowledged).Select(v => (long)v), events.Select(e => e.Version));
         var loaded = await h.Loader.LoadAsync(StreamTypes.Cart, "cart-c1", cancellationToken: Ct);
-        Assert.Equal(60, loaded.State!.ItemCount);
+        Assert.Equal(acknowledged, loaded.State!.ItemCount);
     }
 
     [Fact]

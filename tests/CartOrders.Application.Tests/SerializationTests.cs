@@ -44,22 +44,40 @@ public sealed class SerializationTests
         Assert.Equal("null CartCreated.v1", error.Message);
     }
 
-    [Fact]
-    public void An_event_of_an_older_schema_that_is_not_a_json_object_is_refused_saying_so()
+    [Theory]
+    [InlineData("[]", "The JSON value could not be converted")]
+    [InlineData("null", "It is null.")]
+    [InlineData("""{"productId":"mug","name":"Mug","quantity":1}""", "missing required properties including: 'unitPrice'")]
+    [InlineData("""{"productId":null,"name":"Mug","unitPrice":1,"quantity":1}""", "productId")]
+    public void An_event_of_an_older_schema_that_does_not_read_as_that_schema_is_refused_saying_why(string json, string reason)
     {
-        var error = Assert.Throws<JsonException>(() => EventSerializer.Deserialize("ItemAdded.v1", "[]"u8.ToArray()));
+        var error = Assert.Throws<JsonException>(() => EventSerializer.Deserialize("ItemAdded.v1", System.Text.Encoding.UTF8.GetBytes(json)));
 
-        Assert.Equal("The stored ItemAdded.v1 is not a JSON object.", error.Message);
+        Assert.StartsWith("The stored ItemAdded.v1 does not read as that schema: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void An_event_of_an_older_schema_its_upcaster_refuses_is_refused_with_the_upcasters_reason()
     {
-        var error = Assert.Throws<JsonException>(() => EventSerializer.Deserialize("ItemAdded.v1", "{}"u8.ToArray()));
+        var finerThanACent = """{"productId":"mug","name":"Mug","unitPrice":12.905,"quantity":1}"""u8.ToArray();
 
-        Assert.StartsWith("The stored ItemAdded.v1 cannot be upcast: The stored event has no '", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<JsonException>(() => EventSerializer.Deserialize("ItemAdded.v1", finerThanACent));
+
+        Assert.StartsWith("The stored ItemAdded.v1 cannot be upcast: The stored 'unitPrice' is not an amount of EUR", error.Message, StringComparison.Ordinal);
         Assert.IsType<InvalidDataException>(error.InnerException);
-        Assert.Throws<JsonException>(() => EventSerializer.ToCurrent("ItemAdded.v1", "{}"u8.ToArray()));
+        Assert.Throws<JsonException>(() => EventSerializer.ToCurrent("ItemAdded.v1", finerThanACent));
+    }
+
+    [Fact]
+    public void An_event_of_an_older_schema_reads_as_the_current_event_and_its_current_json()
+    {
+        var v1 = """{"productId":"mug","name":"Mug","unitPrice":12.9,"quantity":2}"""u8.ToArray();
+
+        Assert.Equal(new ItemAdded("mug", "Mug", 1290, "EUR", 2), EventSerializer.Deserialize("ItemAdded.v1", v1));
+        var (type, current) = EventSerializer.ToCurrent("ItemAdded.v1", v1);
+        Assert.Equal("ItemAdded.v2", type);
+        Assert.Equal("""{"productId":"mug","name":"Mug","unitPriceMinor":1290,"currency":"EUR","quantity":2}""", System.Text.Encoding.UTF8.GetString(current.Span));
     }
 
     [Fact]

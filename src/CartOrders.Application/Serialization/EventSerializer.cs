@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using System.Reflection;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using CartOrders.Domain;
 
 namespace CartOrders.Application.Serialization;
@@ -17,6 +16,13 @@ public static class EventSerializer
 {
     private static readonly FrozenDictionary<string, Type> s_byName;
     private static readonly FrozenDictionary<Type, string> s_byType;
+
+    /// <summary>The product's JSON shape, strict: an older schema's shape is read only when whole.</summary>
+    private static readonly JsonSerializerOptions s_storedShapes = new(Json.Options)
+    {
+        RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true,
+    };
 
     static EventSerializer()
     {
@@ -79,8 +85,7 @@ public static class EventSerializer
             return Read(type, clr, data);
         }
 
-        var (current, upcast) = Upcast(type, data);
-        return (IDomainEvent)(upcast.Deserialize(s_byName[current], Json.Options) ?? throw new JsonException($"null {current}"));
+        return Upcast(type, data).Event;
     }
 
     /// <summary>
@@ -97,30 +102,43 @@ public static class EventSerializer
         }
 
         var (current, upcast) = Upcast(type, data);
-        return (current, JsonSerializer.SerializeToUtf8Bytes(upcast, Json.Options));
+        return (current, Serialize(upcast));
     }
 
     private static IDomainEvent Read(string type, Type clr, ReadOnlyMemory<byte> data) =>
         (IDomainEvent)(JsonSerializer.Deserialize(data.Span, clr, Json.Options) ?? throw new JsonException($"null {type}"));
 
-    private static (string Type, JsonObject Data) Upcast(string type, ReadOnlyMemory<byte> data)
+    /// <summary>
+    /// Reads an event stored under an older name as that schema's shape (one JSON read, every
+    /// member the shape has required, nulls refused where the shape has none) and upcasts it.
+    /// </summary>
+    private static (string Type, IDomainEvent Event) Upcast(string type, ReadOnlyMemory<byte> data)
     {
-        if (EventUpcasters.Chain.From(type) is null)
-        {
-            throw new JsonException($"Unknown event type '{type}': no event or upcaster of that name in this release.");
-        }
-
+        var first = EventUpcasters.Chain.From(type)
+            ?? throw new JsonException($"Unknown event type '{type}': no event or upcaster of that name in this release.");
         try
         {
-            var stored = JsonNode.Parse(data.Span) as JsonObject ?? throw new JsonException($"The stored {type} is not a JSON object.");
+            var stored = ReadStoredShape(type, first.Stored, data);
             var (current, upcast) = EventUpcasters.Chain.Apply(type, stored);
-            return s_byName.ContainsKey(current)
-                ? (current, upcast)
+            return s_byName.TryGetValue(current, out var clr) && upcast is IDomainEvent @event && @event.GetType() == clr
+                ? (current, @event)
                 : throw new JsonException($"Event type '{type}' upcasts to '{current}', which this release does not know.");
         }
         catch (InvalidDataException error)
         {
             throw new JsonException($"The stored {type} cannot be upcast: {error.Message}", error);
+        }
+    }
+
+    private static object ReadStoredShape(string type, Type shape, ReadOnlyMemory<byte> data)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(data.Span, shape, s_storedShapes) ?? throw new JsonException("It is null.");
+        }
+        catch (JsonException error)
+        {
+            throw new JsonException($"The stored {type} does not read as that schema: {error.Message}", error);
         }
     }
 }

@@ -1,6 +1,19 @@
-using System.Text.Json.Nodes;
-
 namespace CartOrders.Domain.Carts;
+
+/// <summary>A line as v1 events stored it: decimal amounts of the event's currency.</summary>
+public sealed record CartLineV1Data(string ProductId, string Name, decimal UnitPrice, int Quantity, decimal LineTotal);
+
+/// <summary>The stored shape of <c>ItemAdded.v1</c>: a decimal price, no currency (see <see cref="CartEventUpcasters.ItemAddedV1Currency"/>).</summary>
+public sealed record ItemAddedV1Data(string ProductId, string Name, decimal UnitPrice, int Quantity);
+
+/// <summary>The stored shape of <c>CartCheckedOut.v1</c>: decimal lines and total.</summary>
+public sealed record CartCheckedOutV1Data(
+    string OrderId,
+    string OwnerId,
+    ShippingAddress ShippingAddress,
+    IReadOnlyList<CartLineV1Data> Lines,
+    decimal Total,
+    string Currency);
 
 /// <summary>
 /// The older schemas of cart events. v1 stored money as JSON decimals of the cart's currency;
@@ -18,41 +31,34 @@ public static class CartEventUpcasters
 
     public static IReadOnlyList<Upcaster> All { get; } =
     [
-        new("ItemAdded.v1", "ItemAdded.v2", ItemAddedV1ToV2),
-        new("CartCheckedOut.v1", "CartCheckedOut.v2", CheckedOutV1ToV2),
+        new Upcaster<ItemAddedV1Data, ItemAdded>("ItemAdded.v1", "ItemAdded.v2", ItemAddedV1ToV2),
+        new Upcaster<CartCheckedOutV1Data, CartCheckedOut>("CartCheckedOut.v1", "CartCheckedOut.v2", CheckedOutV1ToV2),
     ];
 
-    /// <summary><c>{productId, name, unitPrice, quantity}</c> to <c>{productId, name, unitPriceMinor, currency, quantity}</c>.</summary>
-    public static JsonObject ItemAddedV1ToV2(JsonObject v1)
-    {
-        var v2 = UpcastJson.CopyWithout(v1, "unitPrice");
-        v2["unitPriceMinor"] = UpcastJson.Minor(v1, "unitPrice", ItemAddedV1Currency);
-        v2["currency"] = ItemAddedV1Currency;
-        return v2;
-    }
-
-    /// <summary>Lines' <c>unitPrice</c>/<c>lineTotal</c> and <c>total</c> to minor units of the event's <c>currency</c>.</summary>
-    public static JsonObject CheckedOutV1ToV2(JsonObject v1) => LinesAndTotalV1ToV2(v1);
-
-    /// <summary>The money of a v1 checkout or placement (lines and total, decimal) as v2 has it (minor units).</summary>
-    public static JsonObject LinesAndTotalV1ToV2(JsonObject v1)
+    public static ItemAdded ItemAddedV1ToV2(ItemAddedV1Data v1)
     {
         ArgumentNullException.ThrowIfNull(v1);
-        var currency = UpcastJson.Required(v1, "currency").GetValue<string>();
-        var v2 = UpcastJson.CopyWithout(v1, "lines", "total");
-        var lines = new JsonArray();
-        foreach (var line in UpcastJson.Required(v1, "lines").AsArray())
+        return new(v1.ProductId, v1.Name, UpcastMoney.Minor(v1.UnitPrice, ItemAddedV1Currency, "unitPrice"), ItemAddedV1Currency, v1.Quantity);
+    }
+
+    /// <summary>Lines' prices and the total to minor units of the event's currency.</summary>
+    public static CartCheckedOut CheckedOutV1ToV2(CartCheckedOutV1Data v1)
+    {
+        ArgumentNullException.ThrowIfNull(v1);
+        return new(v1.OrderId, v1.OwnerId, v1.ShippingAddress, LinesV1ToV2(v1.Lines, v1.Currency), UpcastMoney.Minor(v1.Total, v1.Currency, "total"), v1.Currency);
+    }
+
+    /// <summary>v1 lines (decimal) as v2 has them (the unit price in minor units; the line total follows from it).</summary>
+    public static IReadOnlyList<CartLine> LinesV1ToV2(IReadOnlyList<CartLineV1Data> lines, string currency)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var v2 = new CartLine[lines.Count];
+        for (var i = 0; i < v2.Length; i++)
         {
-            var v1Line = line as JsonObject ?? throw new InvalidDataException("A stored line is not an object.");
-            var v2Line = UpcastJson.CopyWithout(v1Line, "unitPrice", "lineTotal");
-            var unitMinor = UpcastJson.Minor(v1Line, "unitPrice", currency);
-            v2Line["unitPriceMinor"] = unitMinor;
-            v2Line["lineTotalMinor"] = unitMinor * UpcastJson.Required(v1Line, "quantity").GetValue<int>();
-            lines.Add(v2Line);
+            var line = lines[i] ?? throw new InvalidDataException("A stored line is empty.");
+            v2[i] = new CartLine(line.ProductId, line.Name, UpcastMoney.Minor(line.UnitPrice, currency, "unitPrice"), line.Quantity);
         }
 
-        v2["lines"] = lines;
-        v2["totalMinor"] = UpcastJson.Minor(v1, "total", currency);
         return v2;
     }
 }

@@ -75,6 +75,22 @@ public sealed class CosmosHost : IAsyncDisposable
         return [.. made.Take(made.FindIndex(r => r.Request.Operation == "Batch") + 1)];
     }
 
+    /// <summary>
+    /// Waits until this instance's feed pump has handled every event (health's projectionLag is 0):
+    /// its projector loads the streams it projects, so until then those loads share the partitions
+    /// with whatever a test counts next.
+    /// </summary>
+    public async Task CaughtUpAsync()
+    {
+        using var anonymous = Factory.CreateClient();
+        await Eventually.TrueAsync(async () =>
+        {
+            using var response = await anonymous.GetAsync("/api/health", TestContext.Current.CancellationToken);
+            var health = await response.JsonAsync();
+            return health.GetProperty("projectionLag").GetInt64() == 0;
+        });
+    }
+
     public Task<ApiUser> UserAsync(string name) => ApiUser.CreateAsync(Factory, Users.Unique(name));
 
     public async ValueTask DisposeAsync()
