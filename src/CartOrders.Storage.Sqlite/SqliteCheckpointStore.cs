@@ -2,7 +2,10 @@ using CartOrders.Application.Ports;
 
 namespace CartOrders.Storage.Sqlite;
 
-/// <summary>Checkpoints in the <c>checkpoints</c> table. A checkpoint's version is its value: positions only go up, so a value is never stored twice.</summary>
+/// <summary>
+/// Checkpoints in the <c>checkpoints</c> table. A checkpoint's version is its value: positions only go up, so a value is never stored twice.
+/// Saved as derived writes (<see cref="SqliteWriter.WriteDerivedAsync{T}"/>): a checkpoint lost to a power loss replays its events.
+/// </summary>
 public sealed class SqliteCheckpointStore(SqliteDatabase database) : ICheckpointStore
 {
     public async Task<string?> LoadAsync(string subscription, CancellationToken cancellationToken = default)
@@ -16,7 +19,7 @@ public sealed class SqliteCheckpointStore(SqliteDatabase database) : ICheckpoint
         await LoadAsync(subscription, cancellationToken) is { } value ? new StoredCheckpoint(value, value) : null;
 
     public Task SaveAsync(string subscription, string checkpoint, CancellationToken cancellationToken = default) =>
-        database.Writer.WriteAsync(
+        database.Writer.WriteDerivedAsync(
             statements => statements.Execute(
                 "INSERT INTO checkpoints (subscription, checkpoint) VALUES ($s, $c) ON CONFLICT (subscription) DO UPDATE SET checkpoint = excluded.checkpoint",
                 ("$s", subscription),
@@ -26,7 +29,7 @@ public sealed class SqliteCheckpointStore(SqliteDatabase database) : ICheckpoint
     public async Task<bool> TrySaveAsync(string subscription, string checkpoint, string? expectedVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        var changed = await database.Writer.WriteAsync(
+        var changed = await database.Writer.WriteDerivedAsync(
             statements => expectedVersion is null
                 ? statements.Execute(
                     "INSERT INTO checkpoints (subscription, checkpoint) VALUES ($s, $c) ON CONFLICT (subscription) DO NOTHING",

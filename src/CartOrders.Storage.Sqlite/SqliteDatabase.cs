@@ -54,7 +54,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
         _checkpointer = new WalCheckpointer(builder.ToString(), synchronous, logger);
         builder.Mode = SqliteOpenMode.ReadOnly;
         _readConnectionString = builder.ToString();
-        Writer = new SqliteWriter(writeConnection, logger, () =>
+        Writer = new SqliteWriter(writeConnection, synchronous, logger, () =>
         {
             _checkpointer.Committed();
             Signal.Signal();

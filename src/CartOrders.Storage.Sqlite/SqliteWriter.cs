@@ -10,6 +10,16 @@ namespace CartOrders.Storage.Sqlite;
 /// (one fsync) acknowledges the whole group. A write's task completes only after its commit is
 /// durable, which is what lets concurrent appenders share the cost of an fsync.
 /// SQLite allows one writer at a time anyway, so this also orders feed positions by commit.
+/// <para>
+/// Derived writes (views, feed checkpoints: what the feed rebuilds by replaying its events) need
+/// no fsync of their own: a group of only such writes commits with synchronous=NORMAL, which in
+/// WAL mode appends to the WAL without syncing it. The next durable commit's fsync covers those
+/// frames too (the WAL is written in order), so a power loss can only drop the derived writes
+/// after the last durable commit, and the feed then replays the events they came from (handlers
+/// are idempotent). Events, idempotency records and everything else commit with the configured
+/// durability. Without this, one command costs an fsync for its append and one more for each
+/// view and checkpoint it leads to, and appends queue behind those syncs.
+/// </para>
 /// </summary>
 internal sealed partial class SqliteWriter : IAsyncDisposable
 {
@@ -24,13 +34,20 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Action _afterCommit;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string _durableSynchronous;
+    private string _synchronous;
     private List<Write> _pending = new(MaxGroup);
     private bool _closed;
     private int _pendingCount;
 
-    public SqliteWriter(SqliteConnection connection, ILogger logger, Action afterCommit)
+    /// <param name="connection">The open write connection, already set to <paramref name="synchronous"/>.</param>
+    /// <param name="synchronous">The configured durability of durable writes: FULL or NORMAL.</param>
+    /// <param name="logger">Where failed commits are logged.</param>
+    /// <param name="afterCommit">Called after each successful commit.</param>
+    public SqliteWriter(SqliteConnection connection, string synchronous, ILogger logger, Action afterCommit)
     {
         _connection = connection;
+        _durableSynchronous = _synchronous = synchronous;
         _statements = new StatementCache(connection);
         _logger = logger;
         _afterCommit = afterCommit;
@@ -40,10 +57,22 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         new Thread(Run) { IsBackground = true, Name = "SQLite writer" }.Start();
     }
 
-    /// <summary>Runs the work on the writer connection (through its prepared statements) in the next group commit.</summary>
-    public Task<T> WriteAsync<T>(Func<StatementCache, T> work, CancellationToken cancellationToken = default)
+    /// <summary>The synchronous setting the last group committed with (FULL or NORMAL), for tests and diagnostics.</summary>
+    internal string LastCommitSynchronous => Volatile.Read(ref _synchronous);
+
+    /// <summary>Runs the work on the writer connection (through its prepared statements) in the next group commit, durably as configured.</summary>
+    public Task<T> WriteAsync<T>(Func<StatementCache, T> work, CancellationToken cancellationToken = default) =>
+        Enqueue(new Write<T>(work, durable: true), cancellationToken);
+
+    /// <summary>
+    /// As <see cref="WriteAsync{T}"/>, for data the feed derives from durable events (views,
+    /// checkpoints): committed in order with every other write, but not synced on its own.
+    /// </summary>
+    public Task<T> WriteDerivedAsync<T>(Func<StatementCache, T> work, CancellationToken cancellationToken = default) =>
+        Enqueue(new Write<T>(work, durable: false), cancellationToken);
+
+    private Task<T> Enqueue<T>(Write<T> write, CancellationToken cancellationToken)
     {
-        var write = new Write<T>(work);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
@@ -138,6 +167,13 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         var succeeded = new List<Write>(group.Count);
         try
         {
+            var synchronous = group.Exists(w => w.Durable) ? _durableSynchronous : "NORMAL";
+            if (synchronous != _synchronous)
+            {
+                Execute("PRAGMA synchronous=" + synchronous);
+                Volatile.Write(ref _synchronous, synchronous);
+            }
+
             Execute("BEGIN IMMEDIATE");
 
             foreach (var write in group)
@@ -201,8 +237,10 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "Commit of a group of {Count} writes failed")]
     private static partial void LogCommitFailed(ILogger logger, Exception error, int count);
 
-    private abstract class Write
+    private abstract class Write(bool durable)
     {
+        public bool Durable { get; } = durable;
+
         public abstract void Run(StatementCache statements);
 
         public abstract void Complete();
@@ -210,7 +248,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         public abstract void Fail(Exception error);
     }
 
-    private sealed class Write<T>(Func<StatementCache, T> work) : Write
+    private sealed class Write<T>(Func<StatementCache, T> work, bool durable) : Write(durable)
     {
         private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;

@@ -1,3 +1,4 @@
+using CartOrders.Application.Ports;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -64,6 +65,29 @@ public sealed class DurabilityTests
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             folder.Delete(recursive: true);
         }
+    }
+
+    [Theory]
+    [InlineData(SqliteDurability.Full, "FULL")]
+    [InlineData(SqliteDurability.Normal, "NORMAL")]
+    public async Task Events_commit_with_the_configured_durability_and_views_and_checkpoints_without_a_sync_of_their_own(
+        SqliteDurability durability, string eventsCommitWith)
+    {
+        await using var store = new TempDatabase(new SqliteStoreOptions { Durability = durability });
+        var writer = store.Database.Writer;
+        var appended = new EventToAppend(Guid.NewGuid(), "CartCreated.v1", "{}"u8.ToArray(), new EventMetadata("alice", DateTimeOffset.UtcNow, null));
+
+        await new SqliteCheckpointStore(store.Database).SaveAsync("projector", "1", TestContext.Current.CancellationToken);
+        var afterCheckpoint = writer.LastCommitSynchronous;
+        await new SqliteEventStore(store.Database).AppendAsync(new AppendRequest("cart-c1", 0, [appended]), TestContext.Current.CancellationToken);
+        var afterAppend = writer.LastCommitSynchronous;
+        await new SqliteViewStore(store.Database).UpsertAsync(
+            new ViewDocument("cart", "c1", 1, ["alice"], "{}"u8.ToArray(), DateTimeOffset.UtcNow), TestContext.Current.CancellationToken);
+        var afterView = writer.LastCommitSynchronous;
+        await new SqliteCheckpointStore(store.Database).TrySaveAsync("projector", "2", "1", TestContext.Current.CancellationToken);
+
+        Assert.Equal(("NORMAL", eventsCommitWith, "NORMAL", "NORMAL"), (afterCheckpoint, afterAppend, afterView, writer.LastCommitSynchronous));
+        Assert.Equal(durability == SqliteDurability.Full ? Full : Normal, await WriterSynchronousAsync(store.Database));
     }
 
     /// <summary>The synchronous setting of the writer's own connection, read in a write of its own.</summary>
