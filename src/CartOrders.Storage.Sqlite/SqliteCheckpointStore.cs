@@ -4,7 +4,7 @@ namespace CartOrders.Storage.Sqlite;
 
 /// <summary>
 /// Checkpoints in the <c>checkpoints</c> table. A checkpoint's version is its value: positions only go up, so a value is never stored twice.
-/// Saved as derived writes (<see cref="SqliteWriter.WriteDerivedAsync{T}"/>): a checkpoint lost to a power loss replays its events.
+/// Saved as derived writes (<see cref="SqliteWriter.WriteAsync{T}(WriteKind, Func{StatementCache, T}, CancellationToken)"/>): a checkpoint lost to a power loss replays its events.
 /// </summary>
 public sealed class SqliteCheckpointStore(SqliteDatabase database) : ICheckpointStore
 {
@@ -19,7 +19,8 @@ public sealed class SqliteCheckpointStore(SqliteDatabase database) : ICheckpoint
         await LoadAsync(subscription, cancellationToken) is { } value ? new StoredCheckpoint(value, value) : null;
 
     public Task SaveAsync(string subscription, string checkpoint, CancellationToken cancellationToken = default) =>
-        database.Writer.WriteDerivedAsync(
+        database.Writer.WriteAsync(
+            WriteKind.Derived,
             statements => statements.Execute(
                 "INSERT INTO checkpoints (subscription, checkpoint) VALUES ($s, $c) ON CONFLICT (subscription) DO UPDATE SET checkpoint = excluded.checkpoint",
                 ("$s", subscription),
@@ -29,7 +30,8 @@ public sealed class SqliteCheckpointStore(SqliteDatabase database) : ICheckpoint
     public async Task<bool> TrySaveAsync(string subscription, string checkpoint, string? expectedVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        var changed = await database.Writer.WriteDerivedAsync(
+        var changed = await database.Writer.WriteAsync(
+            WriteKind.Derived,
             statements => expectedVersion is null
                 ? statements.Execute(
                     "INSERT INTO checkpoints (subscription, checkpoint) VALUES ($s, $c) ON CONFLICT (subscription) DO NOTHING",

@@ -54,10 +54,16 @@ public sealed class SqliteDatabase : IAsyncDisposable
         _checkpointer = new WalCheckpointer(builder.ToString(), synchronous, logger);
         builder.Mode = SqliteOpenMode.ReadOnly;
         _readConnectionString = builder.ToString();
-        Writer = new SqliteWriter(writeConnection, synchronous, logger, () =>
+        Writer = new SqliteWriter(writeConnection, synchronous, logger, appendedEvents =>
         {
             _checkpointer.Committed();
-            Signal.Signal();
+
+            // Only new events are news to the feed pumps: a view or checkpoint commit waking them
+            // would have each one read its checkpoint and the feed for nothing.
+            if (appendedEvents)
+            {
+                Signal.Signal();
+            }
         });
     }
 

@@ -21,7 +21,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
     public Task<AppendResult> AppendAsync(AppendRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return database.Writer.WriteAsync(statements => Append(statements, request), cancellationToken);
+        return database.Writer.WriteAsync(WriteKind.Events, statements => Append(statements, request), cancellationToken);
     }
 
     private static AppendResult Append(StatementCache statements, AppendRequest request)

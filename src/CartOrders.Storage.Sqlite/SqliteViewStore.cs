@@ -44,7 +44,8 @@ public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore, IView
         CheckKind(document.Kind);
 
         // The live generation is read in the writer's own transaction, so a swap (also a write) is either before or after it.
-        return database.Writer.WriteDerivedAsync(
+        return database.Writer.WriteAsync(
+            WriteKind.Derived,
             statements => Write(statements, document, document.Kind + Suffix(LiveGeneration(statements))),
             cancellationToken);
     }
@@ -53,7 +54,7 @@ public sealed class SqliteViewStore(SqliteDatabase database) : IViewStore, IView
     {
         ArgumentNullException.ThrowIfNull(document);
         var kind = CheckKind(document.Kind) + Suffix(generation);
-        return database.Writer.WriteDerivedAsync(statements => Write(statements, document, kind), cancellationToken);
+        return database.Writer.WriteAsync(WriteKind.Derived, statements => Write(statements, document, kind), cancellationToken);
     }
 
     private static bool Write(StatementCache statements, ViewDocument document, string storedKind)

@@ -21,6 +21,19 @@ namespace CartOrders.Storage.Sqlite;
 /// view and checkpoint it leads to, and appends queue behind those syncs.
 /// </para>
 /// </summary>
+/// <summary>What a write is: how its group commits, and whether the feed pumps are woken after it.</summary>
+internal enum WriteKind
+{
+    /// <summary>Committed with the configured durability (idempotency records, parked events, generation state).</summary>
+    Durable,
+
+    /// <summary>Appends events: durable as configured, and the commit wakes the feed pumps of this process.</summary>
+    Events,
+
+    /// <summary>Data the feed derives from the events (views, checkpoints): not synced on its own, wakes no one.</summary>
+    Derived,
+}
+
 internal sealed partial class SqliteWriter : IAsyncDisposable
 {
     private const int MaxGroup = 512;
@@ -32,7 +45,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
     private readonly SqliteConnection _connection;
     private readonly StatementCache _statements;
     private readonly ILogger _logger;
-    private readonly Action _afterCommit;
+    private readonly Action<bool> _afterCommit;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _durableSynchronous;
     private string _synchronous;
@@ -43,8 +56,8 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
     /// <param name="connection">The open write connection, already set to <paramref name="synchronous"/>.</param>
     /// <param name="synchronous">The configured durability of durable writes: FULL or NORMAL.</param>
     /// <param name="logger">Where failed commits are logged.</param>
-    /// <param name="afterCommit">Called after each successful commit.</param>
-    public SqliteWriter(SqliteConnection connection, string synchronous, ILogger logger, Action afterCommit)
+    /// <param name="afterCommit">Called after each successful commit, with whether it appended events.</param>
+    public SqliteWriter(SqliteConnection connection, string synchronous, ILogger logger, Action<bool> afterCommit)
     {
         _connection = connection;
         _durableSynchronous = _synchronous = synchronous;
@@ -62,17 +75,12 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
 
     /// <summary>Runs the work on the writer connection (through its prepared statements) in the next group commit, durably as configured.</summary>
     public Task<T> WriteAsync<T>(Func<StatementCache, T> work, CancellationToken cancellationToken = default) =>
-        Enqueue(new Write<T>(work, durable: true), cancellationToken);
+        WriteAsync(WriteKind.Durable, work, cancellationToken);
 
-    /// <summary>
-    /// As <see cref="WriteAsync{T}"/>, for data the feed derives from durable events (views,
-    /// checkpoints): committed in order with every other write, but not synced on its own.
-    /// </summary>
-    public Task<T> WriteDerivedAsync<T>(Func<StatementCache, T> work, CancellationToken cancellationToken = default) =>
-        Enqueue(new Write<T>(work, durable: false), cancellationToken);
-
-    private Task<T> Enqueue<T>(Write<T> write, CancellationToken cancellationToken)
+    /// <summary>Runs the work in the next group commit, which commits and signals as <paramref name="kind"/> asks.</summary>
+    public Task<T> WriteAsync<T>(WriteKind kind, Func<StatementCache, T> work, CancellationToken cancellationToken = default)
     {
+        var write = new Write<T>(work, kind);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
@@ -167,7 +175,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         var succeeded = new List<Write>(group.Count);
         try
         {
-            var synchronous = group.Exists(w => w.Durable) ? _durableSynchronous : "NORMAL";
+            var synchronous = group.Exists(w => w.Kind != WriteKind.Derived) ? _durableSynchronous : "NORMAL";
             if (synchronous != _synchronous)
             {
                 Execute("PRAGMA synchronous=" + synchronous);
@@ -217,7 +225,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
             write.Complete();
         }
 
-        _afterCommit();
+        _afterCommit(succeeded.Exists(w => w.Kind == WriteKind.Events));
     }
 
     private void Execute(string sql) => _statements.Execute(sql);
@@ -237,9 +245,9 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "Commit of a group of {Count} writes failed")]
     private static partial void LogCommitFailed(ILogger logger, Exception error, int count);
 
-    private abstract class Write(bool durable)
+    private abstract class Write(WriteKind kind)
     {
-        public bool Durable { get; } = durable;
+        public WriteKind Kind { get; } = kind;
 
         public abstract void Run(StatementCache statements);
 
@@ -248,7 +256,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         public abstract void Fail(Exception error);
     }
 
-    private sealed class Write<T>(Func<StatementCache, T> work, bool durable) : Write(durable)
+    private sealed class Write<T>(Func<StatementCache, T> work, WriteKind kind) : Write(kind)
     {
         private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;

@@ -73,6 +73,23 @@ public sealed class PumpServiceTests
         Assert.Empty(handler.Deliveries);
     }
 
+    [Fact]
+    public async Task A_pump_that_handled_less_than_a_full_batch_waits_instead_of_reading_the_feed_again()
+    {
+        await using var h = new Harness();
+        await h.Cart("c1", new CreateCart(Alice, new CartId("c1")));
+        var feed = new WaitWatchingFeed(h.Feed);
+        var handler = new ScriptedHandler(fail: []);
+        using var service = new FeedPumpService(new FeedPump(feed, h.Checkpoints, handler, h.Parking, NullLogger<FeedPump>.Instance), NullLogger<FeedPumpService>.Instance);
+
+        await service.StartAsync(Ct);
+        var readsBeforeWaiting = await feed.Waiting.WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        await service.StopAsync(Ct);
+
+        Assert.Equal(1, readsBeforeWaiting);
+        Assert.Equal([1L], handler.Deliveries);
+    }
+
     /// <summary>The feed, completing <see cref="Waiting"/> with the number of reads so far when the pump first waits on it.</summary>
     private sealed class WaitWatchingFeed(IEventFeed inner) : IEventFeed
     {

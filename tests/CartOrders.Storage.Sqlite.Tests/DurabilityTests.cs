@@ -90,6 +90,24 @@ public sealed class DurabilityTests
         Assert.Equal(durability == SqliteDurability.Full ? Full : Normal, await WriterSynchronousAsync(store.Database));
     }
 
+    [Fact]
+    public async Task Only_a_commit_that_appended_events_wakes_the_feed_pumps()
+    {
+        await using var store = new TempDatabase(new SqliteStoreOptions());
+        var signal = store.Database.Signal;
+        var appended = new EventToAppend(Guid.NewGuid(), "CartCreated.v1", "{}"u8.ToArray(), new EventMetadata("alice", DateTimeOffset.UtcNow, null));
+
+        var beforeDerived = signal.Next;
+        await new SqliteCheckpointStore(store.Database).SaveAsync("projector", "1", TestContext.Current.CancellationToken);
+        await new SqliteViewStore(store.Database).UpsertAsync(
+            new ViewDocument("cart", "c1", 1, ["alice"], "{}"u8.ToArray(), DateTimeOffset.UtcNow), TestContext.Current.CancellationToken);
+        await WriterSynchronousAsync(store.Database);
+        Assert.False(beforeDerived.IsCompleted);
+
+        await new SqliteEventStore(store.Database).AppendAsync(new AppendRequest("cart-c1", 0, [appended]), TestContext.Current.CancellationToken);
+        await beforeDerived.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+    }
+
     /// <summary>The synchronous setting of the writer's own connection, read in a write of its own.</summary>
     internal static Task<long> WriterSynchronousAsync(SqliteDatabase database) =>
         database.Writer.WriteAsync(statements =>

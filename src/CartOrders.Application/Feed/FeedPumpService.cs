@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace CartOrders.Application.Feed;
 
 /// <summary>
-/// Runs a feed pump for the life of the host: batches back to back while there is work, then
-/// waits for the store's append signal (or the poll interval). Failures back off and retry the
+/// Runs a feed pump for the life of the host: full batches back to back while the subscription is
+/// behind, otherwise a wait for the store's append signal (or the poll interval). Failures back off and retry the
 /// same batch, so nothing is skipped.
 /// </summary>
 public sealed partial class FeedPumpService(FeedPump pump, ILogger<FeedPumpService> logger) : BackgroundService
@@ -14,7 +14,9 @@ public sealed partial class FeedPumpService(FeedPump pump, ILogger<FeedPumpServi
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         BackgroundTurns.RunAsync(
-            async token => await pump.RunOnceAsync(cancellationToken: token) > 0,
+            // Only a full batch says more may be waiting; after a smaller one the pump is caught up
+            // as of its read, and the wait (which looks at the feed before it sleeps) is the next step.
+            async token => await pump.RunOnceAsync(cancellationToken: token) >= FeedPump.DefaultBatchSize,
             token => pump.WaitForEventsAsync(s_pollInterval, token),
             (error, failures, delay) => LogFailure(logger, error, pump.Subscription, failures, delay),
             stoppingToken);
