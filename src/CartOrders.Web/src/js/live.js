@@ -9,7 +9,8 @@ const retryDelays = [0, 1000, 2000, 5000, 10000];
 export class LiveChannel {
   /**
    * @param {string} base API base, without a trailing slash.
-   * @param {() => string} token Current bearer token.
+   * @param {() => string | Promise<string>} token Current bearer token, asked for on every
+   *   (re)connect, so a renewed token is the one a reconnect presents.
    * @param {{
    *   onCartUpdated: (cart: object) => void,
    *   onOrderUpdated: (order: object) => void,
