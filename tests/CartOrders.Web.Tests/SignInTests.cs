@@ -182,6 +182,46 @@ public sealed class SignInTests(AzureTopology topology) : IClassFixture<AzureTop
     }
 
     [Fact]
+    public async Task Without_its_tokens_the_page_renews_them_through_the_providers_session_in_a_hidden_frame()
+    {
+        // A browser profile of its own that lets the provider's session cookie into the page's frame
+        // (third-party cookies allowed, as in a normal Chrome window); this machine's Chromium
+        // blocks them by default, and then renewal ends the session (the next test).
+        var profile = Directory.CreateTempSubdirectory("cartorders-chromium-");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(profile.FullName, "Default"));
+            await File.WriteAllTextAsync(Path.Combine(profile.FullName, "Default", "Preferences"),
+                """{"profile":{"cookie_controls_mode":0,"block_third_party_cookies":false}}""", TestContext.Current.CancellationToken);
+            using var playwright = await Playwright.CreateAsync();
+            await using var context = await playwright.Chromium.LaunchPersistentContextAsync(profile.FullName, new BrowserTypeLaunchPersistentContextOptions
+            {
+                ExecutablePath = Chromium.ExecutablePath,
+                Headless = true,
+                Args = Chromium.Arguments,
+                IgnoreHTTPSErrors = true,
+                ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            });
+            await context.RouteAsync("**/*", route => new Uri(route.Request.Url).IsLoopback ? route.ContinueAsync() : route.AbortAsync());
+            var erin = new CartPage(await context.NewPageAsync(), "erin");
+            await erin.Page.GotoAsync(topology.Web.BaseAddress.ToString());
+            await AzureTopology.SignInThroughProviderAsync(erin);
+            await ForgetTokensAsync(erin.Page);
+
+            await erin.Page.ReloadAsync();
+
+            await Expect(erin.Part("signed-in-user")).ToHaveTextAsync("erin");
+            await Expect(erin.Part("connection-status")).ToHaveAttributeAsync("data-state", "live");
+            Assert.Equal(2, await erin.Page.EvaluateAsync<int>(CachedTokens));
+            await erin.CreateCartAsync();
+        }
+        finally
+        {
+            profile.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task When_the_provider_will_not_renew_silently_the_page_says_the_session_has_ended()
     {
         var frank = await topology.SignedInAsync("frank");
@@ -230,8 +270,11 @@ public sealed class SignInTests(AzureTopology topology) : IClassFixture<AzureTop
     /// <summary>Drops MSAL's access and refresh tokens from the tab's cache, keeping the account and its ID token.</summary>
     private static async Task ForgetTokensAsync(IPage page)
     {
-        var removed = await page.EvaluateAsync<int>(
-            "() => Object.keys(sessionStorage).filter(k => /\\|(accesstoken|refreshtoken)\\|/.test(k)).map(k => sessionStorage.removeItem(k)).length");
-        Assert.Equal(2, removed);
+        Assert.Equal(2, await page.EvaluateAsync<int>(CachedTokens));
+        await page.EvaluateAsync(CachedTokens.Replace(".length", ".forEach(k => sessionStorage.removeItem(k))", StringComparison.Ordinal));
+        Assert.Equal(0, await page.EvaluateAsync<int>(CachedTokens));
     }
+
+    /// <summary>How many access and refresh tokens MSAL keeps in the tab's cache (its keys name the kind).</summary>
+    private const string CachedTokens = "() => Object.keys(sessionStorage).filter(k => /\\|(accesstoken|refreshtoken)\\|/.test(k)).length";
 }
