@@ -88,11 +88,13 @@ public sealed class AzureTopology : IAsyncLifetime
             // The provider's certificate is made for this run; the browser is told to accept it.
             IgnoreHTTPSErrors = true,
         });
-        // The provider's pages import a web font: nothing leaves this machine.
-        await context.RouteAsync("**/*", route =>
-            new Uri(route.Request.Url).IsLoopback ? route.ContinueAsync() : route.AbortAsync());
+        await KeepOnThisMachineAsync(context);
         return await context.NewPageAsync();
     }
+
+    /// <summary>The provider's pages import a web font: nothing leaves this machine.</summary>
+    internal static Task KeepOnThisMachineAsync(IBrowserContext context) =>
+        context.RouteAsync("**/*", route => new Uri(route.Request.Url).IsLoopback ? route.ContinueAsync() : route.AbortAsync());
 
     internal static async Task SignInThroughProviderAsync(CartPage person)
     {
@@ -202,7 +204,7 @@ public sealed class SignInTests(AzureTopology topology) : IClassFixture<AzureTop
                 IgnoreHTTPSErrors = true,
                 ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
             });
-            await context.RouteAsync("**/*", route => new Uri(route.Request.Url).IsLoopback ? route.ContinueAsync() : route.AbortAsync());
+            await AzureTopology.KeepOnThisMachineAsync(context);
             var erin = new CartPage(await context.NewPageAsync(), "erin");
             await erin.Page.GotoAsync(topology.Web.BaseAddress.ToString());
             await AzureTopology.SignInThroughProviderAsync(erin);

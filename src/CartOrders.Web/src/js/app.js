@@ -152,6 +152,7 @@ function enter(session) {
     onPresence: (presence) => showPresence(presence),
     onReady: () => liveReady(),
     onState: (liveState) => showLiveState(liveState),
+    onEnded: () => sessionEnded(),
   });
   state.live.start();
 
