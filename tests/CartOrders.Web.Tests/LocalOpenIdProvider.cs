@@ -8,7 +8,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace CartOrders.Web.Tests;
 
 /// <summary>
-/// A real OpenID Connect provider (npm <c>oidc-provider</c>, OpenIdProvider/provider.mjs) run by
+/// A real OpenID Connect provider (npm <c>oidc-provider</c>, tests/CartOrders.OpenIdProvider/provider.mjs) run by
 /// node on a free loopback port over HTTPS with a certificate made for this run, standing in for
 /// Microsoft Entra ID: issuer <c>{Instance}{Tenant}/v2.0</c>, JWT access tokens for
 /// <see cref="Audience"/> with <c>sub</c>, <c>scp</c> and <c>roles</c>. MSAL accepts https
