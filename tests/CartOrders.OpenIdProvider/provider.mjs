@@ -95,8 +95,6 @@ const provider = new Provider(issuer, {
   },
   clientBasedCORS: (_ctx, origin) => origin === webOrigin,
   pkce: { required: () => true },
-  // The single-page client renews its access tokens with refresh tokens, as with Entra ID.
-  issueRefreshToken: (_ctx, client) => client.grantTypeAllowed("refresh_token"),
   ttl: { AccessToken: 3600, IdToken: 3600, RefreshToken: 86400, Session: 86400, Grant: 86400, Interaction: 600 },
 });
 provider.proxy = false;
@@ -106,13 +104,27 @@ provider.proxy = false;
 const handle = provider.callback();
 server.on("request", (req, res) => {
   if (req.url === mountPath || req.url.startsWith(`${mountPath}/`) || req.url.startsWith(`${mountPath}?`)) {
-    req.originalUrl = req.url;
-    req.url = req.url.slice(mountPath.length) || "/";
+    req.url = grantOfflineAccess(req.url.slice(mountPath.length) || "/");
+    req.originalUrl = mountPath + req.url;
     handle(req, res);
   } else {
     res.writeHead(404).end();
   }
 });
+
+// Entra ID gives a single-page app a refresh token whenever it asks for offline_access (MSAL
+// always does); OpenID Connect Core, and this package, only when the request also says
+// prompt=consent. An interactive authorization request without a prompt gets that prompt here,
+// so the client's refresh tokens work as with Entra ID (silent prompt=none requests are left alone).
+function grantOfflineAccess(url) {
+  const parsed = new URL(url, "https://provider.invalid");
+  const scopes = (parsed.searchParams.get("scope") ?? "").split(" ");
+  if (parsed.pathname === "/auth" && scopes.includes("offline_access") && !parsed.searchParams.has("prompt")) {
+    parsed.searchParams.set("prompt", "consent");
+    return parsed.pathname + parsed.search;
+  }
+  return url;
+}
 
 function stop() {
   server.close();
