@@ -33,7 +33,11 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     public ShiftedClock Clock { get; }
 
     /// <param name="settings">configuration on top of the defaults, e.g. a short <c>Abandonment:IdleFor</c></param>
-    public static Task<ServerUnderTest> StartAsync(params (string Key, string Value)[] settings)
+    public static Task<ServerUnderTest> StartAsync(params (string Key, string Value)[] settings) => StartAsync(_ => { }, settings);
+
+    /// <param name="services">services on top of the server's, e.g. how it trusts a test identity provider</param>
+    /// <param name="settings">configuration on top of the defaults</param>
+    public static Task<ServerUnderTest> StartAsync(Action<IServiceCollection> services, params (string Key, string Value)[] settings)
     {
         var data = Directory.CreateTempSubdirectory("cartorders-web-tests-");
         var clock = new ShiftedClock();
@@ -50,7 +54,11 @@ internal sealed class ServerUnderTest : IAsyncDisposable
                 host.UseSetting(key, value);
             }
 
-            host.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock));
+            host.ConfigureTestServices(collection =>
+            {
+                collection.AddSingleton<TimeProvider>(clock);
+                services(collection);
+            });
         });
         factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         factory.StartServer();

@@ -31,7 +31,8 @@ export class ApiError extends Error {
 export class Api {
   /**
    * @param {string} base Origin (and optional path prefix) that serves `/api`, without a trailing slash.
-   * @param {() => string | null} token Current bearer token, if any.
+   * @param {() => string | null | Promise<string | null>} token Current bearer token, if any; a
+   *   rejection named SessionEndedError means the sign-in has ended (auth.js).
    * @param {() => void} onUnauthorized Called when the server rejects the token.
    */
   constructor(base, token, onUnauthorized) {
@@ -42,7 +43,7 @@ export class Api {
 
   async request(method, path, body, extraHeaders = {}) {
     const headers = { Accept: "application/json", ...extraHeaders };
-    const token = this.token();
+    const token = await this.bearer();
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers["Content-Type"] = "application/json";
 
@@ -62,6 +63,18 @@ export class Api {
     if (response.status === 204) return null;
     const text = await response.text();
     return text ? JSON.parse(text) : null;
+  }
+
+  async bearer() {
+    try {
+      return await this.token();
+    } catch (error) {
+      if (error?.name === "SessionEndedError") {
+        this.onUnauthorized();
+        throw new ApiError(401, { detail: error.message });
+      }
+      throw new ApiError(0, { detail: "The sign-in service could not be reached. Check your connection and try again." });
+    }
   }
 
   // Identity

@@ -3,7 +3,8 @@
 import { Api, ApiError } from "./api.js";
 import { loadConfig } from "./config.js";
 import { LiveChannel } from "./live.js";
-import { loadSession, saveSession, clearSession, sessionFromToken } from "./session.js";
+import { loadSession, saveSession, clearSession, sessionFromToken, currentToken } from "./session.js";
+import { startAuth, sessionEndedMessage } from "./auth.js";
 import { part, element, show, setText, listEntry } from "./dom.js";
 import { money, statusLabel, itemCount, cartTitle } from "./format.js";
 import { renderCart, trackQuantityInput, showConflict, clearConflict } from "./cart-view.js";
@@ -44,7 +45,7 @@ const isOperator = () => state.session?.roles.includes("operator") ?? false;
 
 async function main() {
   state.config = await loadConfig();
-  state.api = new Api(state.config.apiBase, () => state.session?.token ?? null, sessionEnded);
+  state.api = new Api(state.config.apiBase, () => currentToken(state.session), sessionEnded);
   state.orders = new OrderList((next) => state.api.myOrders(next), {
     list: "my-orders", empty: "my-orders-empty", more: "more-orders", entry: "my-order", newestFirst: true,
   });
@@ -70,7 +71,8 @@ async function main() {
   });
   loadCatalog();
 
-  const session = loadSession();
+  state.auth = await startAuth(state.config.auth);
+  const session = state.auth ? await state.auth.restore() : loadSession();
   if (session) enter(session);
   else showSignIn();
 }
@@ -123,7 +125,7 @@ function wireSignIn() {
     });
   });
 
-  part("sign-out").addEventListener("click", () => signOut());
+  part("sign-out").addEventListener("click", () => signOut().then(() => state.auth?.signOut()));
 }
 
 function enter(session) {
@@ -134,11 +136,13 @@ function enter(session) {
   show(part("workspace"), true);
   show(part("session"), true);
   setText(part("signed-in-user"), session.userId);
+  setText(part("signed-in-name"), session.name ?? "");
+  show(part("signed-in-name"), Boolean(session.name));
   show(part("operator-badge"), isOperator());
   show(part("operator-panel"), isOperator());
   part("signin-form").reset();
 
-  state.live = new LiveChannel(state.config.apiBase, () => state.session?.token ?? "", {
+  state.live = new LiveChannel(state.config.apiBase, () => currentToken(state.session) ?? "", {
     onCartUpdated: (cart) => applyCart(cart, { live: true }),
     onOrderUpdated: (order) => {
       if (order.customerId === state.session?.userId) state.orders.remember(order);
@@ -148,6 +152,7 @@ function enter(session) {
     onPresence: (presence) => showPresence(presence),
     onReady: () => liveReady(),
     onState: (liveState) => showLiveState(liveState),
+    onEnded: () => sessionEnded(),
   });
   state.live.start();
 
@@ -175,7 +180,7 @@ async function signOut(message) {
 }
 
 function sessionEnded() {
-  if (state.session) signOut("Your sign-in has expired. Please sign in again.");
+  if (state.session) signOut().then(() => showError(new Error(sessionEndedMessage)));
 }
 
 function showLiveState(liveState) {

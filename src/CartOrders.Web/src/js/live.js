@@ -9,7 +9,8 @@ const retryDelays = [0, 1000, 2000, 5000, 10000];
 export class LiveChannel {
   /**
    * @param {string} base API base, without a trailing slash.
-   * @param {() => string} token Current bearer token.
+   * @param {() => string | Promise<string>} token Current bearer token, asked for on every
+   *   (re)connect, so a renewed token is the one a reconnect presents.
    * @param {{
    *   onCartUpdated: (cart: object) => void,
    *   onOrderUpdated: (order: object) => void,
@@ -17,6 +18,7 @@ export class LiveChannel {
    *   onPresence?: (presence: {cartId: string, users: string[]}) => void,
    *   onReady: (connectionId: string) => void,
    *   onState: (state: "connecting" | "live" | "reconnecting" | "offline") => void,
+   *   onEnded?: () => void,
    * }} handlers
    */
   constructor(base, token, handlers) {
@@ -43,7 +45,7 @@ export class LiveChannel {
     }
     this.connection = new signalR.HubConnectionBuilder()
       // Bearer tokens only, no cookies: a cross-origin API (Azure) allows no credentials.
-      .withUrl(`${this.base}/api`, { accessTokenFactory: () => this.token(), withCredentials: false })
+      .withUrl(`${this.base}/api`, { accessTokenFactory: () => this.currentToken(), withCredentials: false })
       .withAutomaticReconnect({
         nextRetryDelayInMilliseconds: (context) =>
           retryDelays[Math.min(context.previousRetryCount, retryDelays.length - 1)],
@@ -61,6 +63,16 @@ export class LiveChannel {
       if (!this.stopped) this.scheduleRestart(0);
     });
     this.connect(0);
+  }
+
+  /** The token for a (re)connect; a sign-in that has ended is reported, not retried forever. */
+  async currentToken() {
+    try {
+      return await this.token();
+    } catch (error) {
+      if (error?.name === "SessionEndedError") this.handlers.onEnded?.();
+      throw error;
+    }
   }
 
   async connect(attempt) {

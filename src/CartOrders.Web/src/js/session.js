@@ -3,7 +3,26 @@
 
 const key = "cartorders.session";
 
-/** @typedef {{token: string, userId: string, roles: string[]}} Session */
+/** @typedef {{token: string, userId: string, roles: string[], name?: string}} Session */
+
+/** Where tokens come from when an identity provider signs people in (auth.js); null: the session's own token. */
+let tokenSource = null;
+
+/** @param {(() => Promise<string>) | null} source */
+export function useTokenSource(source) {
+  tokenSource = source;
+}
+
+/**
+ * The bearer token for the session's next call: the provider's current token (renewed as
+ * needed) or the session's own. Null when signed out; may be a promise.
+ * @param {Session | null} session
+ * @returns {string | null | Promise<string>}
+ */
+export function currentToken(session) {
+  if (!session) return null;
+  return tokenSource ? tokenSource() : session.token;
+}
 
 /** @returns {Session | null} */
 export function loadSession() {
