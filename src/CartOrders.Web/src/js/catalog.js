@@ -3,23 +3,33 @@
 import { ApiError } from "./api.js";
 import { part, element } from "./dom.js";
 import { money } from "./format.js";
-import { act, showFormError } from "./feedback.js";
+import { act, markInvalid, showFormError } from "./feedback.js";
 import { state } from "./state.js";
 import { applyCart } from "./cart-page.js";
 
 export function wireCatalog() {
   part("catalog-filter").addEventListener("input", (event) => filterCatalog(event.target.value));
+  // A refused add is shown next to its row, like a line's error: the row's quantity is marked
+  // invalid and described by the message.
   part("catalog-rows").addEventListener("submit", (event) => {
     event.preventDefault();
     const form = event.target;
-    const quantity = Number(form.elements.quantity.value);
+    const input = form.elements.quantity;
+    const quantity = Number(input.value);
     act(form, async () => {
-      if (!Number.isInteger(quantity) || quantity < 1 || quantity > 99) {
-        throw new Error("Quantity is a whole number from 1 to 99.");
+      try {
+        if (!Number.isInteger(quantity) || quantity < 1 || quantity > 99) {
+          throw new Error("Quantity is a whole number from 1 to 99.");
+        }
+        applyCart(await state.api.addItem(state.cartId, form.dataset.productId, quantity));
+      } catch (error) {
+        markInvalid(input, true);
+        input.focus();
+        throw error;
       }
-      applyCart(await state.api.addItem(state.cartId, form.dataset.productId, quantity));
-      form.elements.quantity.value = "1";
-    }, part("catalog-error"));
+      markInvalid(input, false);
+      input.value = "1";
+    }, part("catalog-row-error", form.closest("tr")));
   });
 }
 
@@ -59,6 +69,7 @@ function renderCatalog() {
               inputMode: "numeric",
               className: "qty-input",
               dataset: { testid: "catalog-quantity" },
+              attrs: { "aria-describedby": `${inputId}-error` },
             }),
             element("button", {
               type: "submit",
@@ -68,6 +79,7 @@ function renderCatalog() {
               attrs: { "aria-label": `Add ${product.name}` },
             }),
           ),
+          element("p", { className: "form-error line-error", id: `${inputId}-error`, hidden: true, attrs: { role: "alert" }, dataset: { testid: "catalog-row-error" } }),
         ),
       );
     }),
