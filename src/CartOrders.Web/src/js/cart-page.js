@@ -192,6 +192,7 @@ export async function showCart(cart) {
 }
 
 export function closeCart() {
+  stopPresenceRefresh();
   const connectionId = state.live?.connectionId;
   if (state.cartId && connectionId && part("cart-panel").dataset.subscribed === "true") {
     state.api.leave(state.cartId, connectionId).catch(() => {}); // best effort: a disconnect also leaves
@@ -218,6 +219,7 @@ export async function joinCart(cartId) {
     await state.api.subscribe(cartId, connectionId);
     if (state.cartId !== cartId) return;
     part("cart-panel").dataset.subscribed = "true";
+    keepPresence(cartId);
     await refreshCart(cartId);
     showPresence(await state.api.presence(cartId));
   } catch (error) {
@@ -275,6 +277,33 @@ async function followActivity(cart, announce, previous) {
   } catch (error) {
     if (state.cartId === cart.cartId && !(error instanceof ApiError && error.status === 404)) showError(error, "The activity could not be read");
   }
+}
+
+const presenceRefresh = 30_000;
+let presenceTimer = 0;
+
+/**
+ * While the cart is open, says so every 30 s (`PUT /api/carts/{id}/subscriptions/{connectionId}`):
+ * with Azure SignalR Service a page that stops saying so leaves the presence after 90 s, and the
+ * local server only confirms it. A subscription the server no longer has (the entry expired while
+ * the device slept) is made again.
+ */
+function keepPresence(cartId) {
+  stopPresenceRefresh();
+  presenceTimer = setInterval(async () => {
+    const connectionId = state.live?.connectionId;
+    if (state.cartId !== cartId || !connectionId || part("cart-panel").dataset.subscribed !== "true") return;
+    try {
+      await state.api.refreshSubscription(cartId, connectionId);
+    } catch (error) {
+      if (error instanceof ApiError && error.code === "connection-not-found" && state.cartId === cartId) joinCart(cartId);
+    }
+  }, presenceRefresh);
+}
+
+function stopPresenceRefresh() {
+  clearInterval(presenceTimer);
+  presenceTimer = 0;
 }
 
 /** `presence`: who has the cart open now, shown on the people of the cart on screen. */
