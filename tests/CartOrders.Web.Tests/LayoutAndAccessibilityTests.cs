@@ -47,7 +47,7 @@ public sealed class LayoutAndAccessibilityTests
         Assert.Empty(alice.PageErrors);
     }
 
-    private static async Task AssertFitsAndAccessibleAsync(IPage page, int width, string screen)
+    internal static async Task AssertFitsAndAccessibleAsync(IPage page, int width, string screen)
     {
         var overflow = await page.EvaluateAsync<string[]>(
             """
