@@ -32,18 +32,12 @@ public class PresenceFunctionTests : IAsyncLifetime
     {
         var clock = new ShiftedClock();
         await using var app = await StartAsync(clock);
-        var (aliceId, bobId) = (Unique("alice"), Unique("bob"));
-        var (alice, bob) = (app.Tokens.For(aliceId), app.Tokens.For(bobId));
-        var cartId = await app.CreateCartAsync(alice);
-        Assert.Equal(200, (await app.CallAsync(
-            nameof(CartFunctions.AddCollaborator), HttpMethod.Post, $"/api/carts/{cartId}/collaborators",
-            r => CartFunctions.AddCollaborator(r, cartId), alice, new { userId = bobId })).Status);
-        _service.OpenConnections.UnionWith(["conn-alice", "conn-bob"]);
+        var (aliceId, alice, bobId, bob, cartId) = await SharedCartAsync(app);
 
         // Both open the cart: each subscription announces the new set to the group.
-        Assert.Equal(204, (await Subscribe(app, alice, cartId, "conn-alice")).Status);
+        Assert.Equal(204, (await app.SubscribeAsync(alice, cartId, "conn-alice")).Status);
         Assert.Equal([aliceId], LastAnnounced(cartId));
-        Assert.Equal(204, (await Subscribe(app, bob, cartId, "conn-bob")).Status);
+        Assert.Equal(204, (await app.SubscribeAsync(bob, cartId, "conn-bob")).Status);
         Assert.Equal(Sorted(aliceId, bobId), LastAnnounced(cartId));
         var read = await GetPresence(app, bob, cartId);
         Assert.Equal((200, 2L), (read.Status, read.ETag));
@@ -63,7 +57,7 @@ public class PresenceFunctionTests : IAsyncLifetime
         // Bob's page comes back: its refresh finds no entry (404, so it subscribes again).
         var expired = await Refresh(app, bob, cartId, "conn-bob");
         Assert.Equal((404, "connection-not-found"), (expired.Status, expired.ProblemCode()));
-        Assert.Equal(204, (await Subscribe(app, bob, cartId, "conn-bob")).Status);
+        Assert.Equal(204, (await app.SubscribeAsync(bob, cartId, "conn-bob")).Status);
         Assert.Equal(Sorted(aliceId, bobId), LastAnnounced(cartId));
 
         // Someone else's connection, or a closed one, is not refreshed.
@@ -90,7 +84,7 @@ public class PresenceFunctionTests : IAsyncLifetime
         var mallory = app.Tokens.For(Unique("mallory"));
         var cartId = await app.CreateCartAsync(alice);
         _service.OpenConnections.Add("conn-alice");
-        Assert.Equal(204, (await Subscribe(app, alice, cartId, "conn-alice")).Status);
+        Assert.Equal(204, (await app.SubscribeAsync(alice, cartId, "conn-alice")).Status);
         var received = _service.Received.Count;
 
         var stranger = await GetPresence(app, mallory, cartId);
@@ -111,15 +105,9 @@ public class PresenceFunctionTests : IAsyncLifetime
     public async Task A_removed_collaborator_leaves_the_presence_when_the_feed_takes_them_out_of_the_group()
     {
         await using var app = await StartAsync(new ShiftedClock());
-        var (aliceId, bobId) = (Unique("alice"), Unique("bob"));
-        var (alice, bob) = (app.Tokens.For(aliceId), app.Tokens.For(bobId));
-        var cartId = await app.CreateCartAsync(alice);
-        Assert.Equal(200, (await app.CallAsync(
-            nameof(CartFunctions.AddCollaborator), HttpMethod.Post, $"/api/carts/{cartId}/collaborators",
-            r => CartFunctions.AddCollaborator(r, cartId), alice, new { userId = bobId })).Status);
-        _service.OpenConnections.UnionWith(["conn-alice", "conn-bob"]);
-        Assert.Equal(204, (await Subscribe(app, alice, cartId, "conn-alice")).Status);
-        Assert.Equal(204, (await Subscribe(app, bob, cartId, "conn-bob")).Status);
+        var (aliceId, alice, bobId, bob, cartId) = await SharedCartAsync(app);
+        Assert.Equal(204, (await app.SubscribeAsync(alice, cartId, "conn-alice")).Status);
+        Assert.Equal(204, (await app.SubscribeAsync(bob, cartId, "conn-bob")).Status);
 
         Assert.Equal(200, (await app.CallAsync(
             nameof(CartFunctions.RemoveCollaborator), HttpMethod.Delete, $"/api/carts/{cartId}/collaborators/{bobId}",
@@ -154,6 +142,19 @@ public class PresenceFunctionTests : IAsyncLifetime
             },
             services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
 
+    /// <summary>Alice's cart shared with bob; each has a connection open on the service.</summary>
+    private async Task<(string AliceId, string Alice, string BobId, string Bob, string CartId)> SharedCartAsync(FunctionsApp app)
+    {
+        var (aliceId, bobId) = (Unique("alice"), Unique("bob"));
+        var (alice, bob) = (app.Tokens.For(aliceId), app.Tokens.For(bobId));
+        var cartId = await app.CreateCartAsync(alice);
+        Assert.Equal(200, (await app.CallAsync(
+            nameof(CartFunctions.AddCollaborator), HttpMethod.Post, $"/api/carts/{cartId}/collaborators",
+            r => CartFunctions.AddCollaborator(r, cartId), alice, new { userId = bobId })).Status);
+        _service.OpenConnections.UnionWith(["conn-alice", "conn-bob"]);
+        return (aliceId, alice, bobId, bob, cartId);
+    }
+
     /// <summary>Every <c>presence</c> sent to the cart's group so far, oldest first.</summary>
     private List<JsonElement> Announcements(string cartId) =>
         [.. _service.Received
@@ -174,11 +175,6 @@ public class PresenceFunctionTests : IAsyncLifetime
         [.. presence.GetProperty("users").EnumerateArray().Select(u => u.GetString()!)];
 
     private static string[] Sorted(params string[] users) => [.. users.Order(StringComparer.Ordinal)];
-
-    private static Task<TestResponse> Subscribe(FunctionsApp app, string token, string cartId, string connectionId) =>
-        app.CallAsync(
-            nameof(RealtimeFunctions.SubscribeToCart), HttpMethod.Post, $"/api/carts/{cartId}/subscriptions",
-            r => RealtimeFunctions.SubscribeToCart(r, cartId), token, new { connectionId });
 
     private static Task<TestResponse> Refresh(FunctionsApp app, string token, string cartId, string connectionId) =>
         app.CallAsync(

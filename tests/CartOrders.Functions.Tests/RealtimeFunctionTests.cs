@@ -78,9 +78,9 @@ public sealed class RealtimeFunctionTests : IAsyncLifetime
         var cartId = await app.CreateCartAsync(alice);
         _service.OpenConnections.Add("conn-alice");
 
-        var joined = await Subscribe(app, alice, cartId, "conn-alice");
-        var unknown = await Subscribe(app, alice, cartId, "conn-nobody");
-        var stranger = await Subscribe(app, app.Tokens.For(Unique("mallory")), cartId, "conn-alice");
+        var joined = await app.SubscribeAsync(alice, cartId, "conn-alice");
+        var unknown = await app.SubscribeAsync(alice, cartId, "conn-nobody");
+        var stranger = await app.SubscribeAsync(app.Tokens.For(Unique("mallory")), cartId, "conn-alice");
 
         Assert.Equal(204, joined.Status);
         Assert.Equal((404, "connection-not-found"), (unknown.Status, unknown.ProblemCode()));
@@ -97,7 +97,7 @@ public sealed class RealtimeFunctionTests : IAsyncLifetime
         var cartId = await app.CreateCartAsync(alice);
         _service.AnswerNext(500);
 
-        var response = await Subscribe(app, alice, cartId, "conn-alice");
+        var response = await app.SubscribeAsync(alice, cartId, "conn-alice");
 
         Assert.Equal((503, "realtime-unavailable"), (response.Status, response.ProblemCode()));
         Assert.Equal("1", response.Headers.RetryAfter.ToString());
@@ -222,11 +222,6 @@ public sealed class RealtimeFunctionTests : IAsyncLifetime
 
         return settings;
     }
-
-    private static Task<TestResponse> Subscribe(FunctionsApp app, string token, string cartId, string connectionId) =>
-        app.CallAsync(
-            nameof(RealtimeFunctions.SubscribeToCart), HttpMethod.Post, $"/api/carts/{cartId}/subscriptions",
-            r => RealtimeFunctions.SubscribeToCart(r, cartId), token, new { connectionId });
 
     private sealed class StaticCredential(string token) : TokenCredential
     {
