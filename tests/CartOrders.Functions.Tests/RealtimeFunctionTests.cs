@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Azure.Core;
+using CartOrders.Application.Ports;
 using CartOrders.Functions.Http;
 using CartOrders.Functions.Realtime;
 using CartOrders.Functions.Tests.Support;
@@ -161,6 +162,27 @@ public sealed class RealtimeFunctionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_command_answered_from_its_Idempotency_Key_after_its_own_append_was_refused_is_not_pushed_ahead_of_the_feed()
+    {
+        // The append lands (as another request with the same key would have made it) and yet fails
+        // here: the handler answers from the stored reply, and nothing it decided itself was written.
+        await using var app = FunctionsApp.Start(
+            WithKey(),
+            services => services.AddSingleton<IEventStore>(sp => new AppendThenConflictStore(sp.GetRequiredService<CartOrders.Storage.Sqlite.SqliteEventStore>())));
+        var alice = app.Tokens.For(Unique("alice"));
+        var cartId = await app.CreateCartAsync(alice);
+
+        var response = await app.CallAsync(
+            nameof(CartFunctions.AddItem), HttpMethod.Post, $"/api/carts/{cartId}/items", r => CartFunctions.AddItem(r, cartId), alice,
+            new { productId = Espresso, quantity = 3 }, new Dictionary<string, string> { ["Idempotency-Key"] = "lost-append" });
+
+        Assert.Equal((200, 2L), (response.Status, response.ETag));
+        Assert.DoesNotContain(_service.Received, r => r.Path == GroupSend(cartId) && VersionOf(r) == 2);
+        await app.TickAsync();
+        Assert.Single(_service.Received, r => r.Path == GroupSend(cartId) && VersionOf(r) == 2);
+    }
+
+    [Fact]
     public async Task A_command_whose_push_ahead_of_the_feed_fails_is_still_acknowledged_and_the_feed_pushes_it()
     {
         await using var app = FunctionsApp.Start(WithKey(("SignalR:MaxAttempts", "1")));
@@ -221,6 +243,36 @@ public sealed class RealtimeFunctionTests : IAsyncLifetime
         }
 
         return settings;
+    }
+
+    /// <summary>The first append with an Idempotency-Key is written, then refused as a version conflict.</summary>
+    private sealed class AppendThenConflictStore(IEventStore inner) : IEventStore
+    {
+        private int _armed = 1;
+
+        public int SnapshotInterval => inner.SnapshotInterval;
+
+        public bool SnapshotIsHead => inner.SnapshotIsHead;
+
+        public async Task<AppendResult> AppendAsync(AppendRequest request, CancellationToken cancellationToken = default)
+        {
+            var result = await inner.AppendAsync(request, cancellationToken);
+            if (request.Idempotency is not null && Interlocked.Exchange(ref _armed, 0) == 1)
+            {
+                throw new WrongExpectedVersionException(request.StreamId, request.ExpectedVersion, result.NextVersion - 1);
+            }
+
+            return result;
+        }
+
+        public Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, long fromVersion = 1, long toVersion = long.MaxValue, CancellationToken cancellationToken = default) =>
+            inner.ReadStreamAsync(streamId, fromVersion, toVersion, cancellationToken);
+
+        public Task<Snapshot?> ReadSnapshotAsync(string streamId, CancellationToken cancellationToken = default) =>
+            inner.ReadSnapshotAsync(streamId, cancellationToken);
+
+        public Task<IdempotencyRecord?> FindIdempotencyAsync(string streamId, string key, CancellationToken cancellationToken = default) =>
+            inner.FindIdempotencyAsync(streamId, key, cancellationToken);
     }
 
     private sealed class StaticCredential(string token) : TokenCredential
