@@ -57,6 +57,27 @@ public sealed class ProjectorTests
     }
 
     [Fact]
+    public async Task A_cart_that_moved_on_after_its_batch_was_read_is_pushed_without_describing_an_earlier_event_as_its_change()
+    {
+        await using var h = new Harness();
+        await h.Cart("c1", new CreateCart(Alice, new CartId("c1")));
+        await h.Cart("c1", new AddCollaborator(Alice, Bob.UserId));
+        await h.Cart("c1", new AddItem(Alice, Product(0), 2));
+        var batch = (await h.Feed.ReadAsync(null, 100, Ct)).Events;
+
+        // Bob's change lands between the feed read and the projector's fold of the cart.
+        await h.Cart("c1", new SetItemQuantity(Bob, Product(0), 5));
+        await h.Projector.HandleAsync(batch, Ct);
+
+        var update = Assert.Single(h.Notifier.Updates);
+        Assert.Equal((4L, 5), (update.View.Version, update.View.Items.Single().Quantity));
+        Assert.Null(update.Change);
+        Assert.Null(update.ChangedBy);
+        var wire = System.Text.Json.JsonSerializer.SerializeToElement(update, Json.Options);
+        Assert.False(wire.TryGetProperty("change", out _) || wire.TryGetProperty("changedBy", out _), wire.GetRawText());
+    }
+
+    [Fact]
     public async Task A_cart_batch_ahead_of_the_remembered_state_is_projected_at_its_last_version()
     {
         await using var h = new Harness();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Azure.Core;
+using CartOrders.Application.Ports;
 using CartOrders.Functions.Http;
 using CartOrders.Functions.Realtime;
 using CartOrders.Functions.Tests.Support;
@@ -78,9 +79,9 @@ public sealed class RealtimeFunctionTests : IAsyncLifetime
         var cartId = await app.CreateCartAsync(alice);
         _service.OpenConnections.Add("conn-alice");
 
-        var joined = await Subscribe(app, alice, cartId, "conn-alice");
-        var unknown = await Subscribe(app, alice, cartId, "conn-nobody");
-        var stranger = await Subscribe(app, app.Tokens.For(Unique("mallory")), cartId, "conn-alice");
+        var joined = await app.SubscribeAsync(alice, cartId, "conn-alice");
+        var unknown = await app.SubscribeAsync(alice, cartId, "conn-nobody");
+        var stranger = await app.SubscribeAsync(app.Tokens.For(Unique("mallory")), cartId, "conn-alice");
 
         Assert.Equal(204, joined.Status);
         Assert.Equal((404, "connection-not-found"), (unknown.Status, unknown.ProblemCode()));
@@ -97,7 +98,7 @@ public sealed class RealtimeFunctionTests : IAsyncLifetime
         var cartId = await app.CreateCartAsync(alice);
         _service.AnswerNext(500);
 
-        var response = await Subscribe(app, alice, cartId, "conn-alice");
+        var response = await app.SubscribeAsync(alice, cartId, "conn-alice");
 
         Assert.Equal((503, "realtime-unavailable"), (response.Status, response.ProblemCode()));
         Assert.Equal("1", response.Headers.RetryAfter.ToString());
@@ -158,6 +159,27 @@ public sealed class RealtimeFunctionTests : IAsyncLifetime
         Assert.True(
             JsonElement.DeepEquals(fast.Json().GetProperty("arguments")[0], repeated.Json().GetProperty("arguments")[0]),
             "The feed's push of the same version is the same view, so a client that keeps the highest version sees nothing new.");
+    }
+
+    [Fact]
+    public async Task A_command_answered_from_its_Idempotency_Key_after_its_own_append_was_refused_is_not_pushed_ahead_of_the_feed()
+    {
+        // The append lands (as another request with the same key would have made it) and yet fails
+        // here: the handler answers from the stored reply, and nothing it decided itself was written.
+        await using var app = FunctionsApp.Start(
+            WithKey(),
+            services => services.AddSingleton<IEventStore>(sp => new AppendThenConflictStore(sp.GetRequiredService<CartOrders.Storage.Sqlite.SqliteEventStore>())));
+        var alice = app.Tokens.For(Unique("alice"));
+        var cartId = await app.CreateCartAsync(alice);
+
+        var response = await app.CallAsync(
+            nameof(CartFunctions.AddItem), HttpMethod.Post, $"/api/carts/{cartId}/items", r => CartFunctions.AddItem(r, cartId), alice,
+            new { productId = Espresso, quantity = 3 }, new Dictionary<string, string> { ["Idempotency-Key"] = "lost-append" });
+
+        Assert.Equal((200, 2L), (response.Status, response.ETag));
+        Assert.DoesNotContain(_service.Received, r => r.Path == GroupSend(cartId) && VersionOf(r) == 2);
+        await app.TickAsync();
+        Assert.Single(_service.Received, r => r.Path == GroupSend(cartId) && VersionOf(r) == 2);
     }
 
     [Fact]
@@ -223,10 +245,35 @@ public sealed class RealtimeFunctionTests : IAsyncLifetime
         return settings;
     }
 
-    private static Task<TestResponse> Subscribe(FunctionsApp app, string token, string cartId, string connectionId) =>
-        app.CallAsync(
-            nameof(RealtimeFunctions.SubscribeToCart), HttpMethod.Post, $"/api/carts/{cartId}/subscriptions",
-            r => RealtimeFunctions.SubscribeToCart(r, cartId), token, new { connectionId });
+    /// <summary>The first append with an Idempotency-Key is written, then refused as a version conflict.</summary>
+    private sealed class AppendThenConflictStore(IEventStore inner) : IEventStore
+    {
+        private int _armed = 1;
+
+        public int SnapshotInterval => inner.SnapshotInterval;
+
+        public bool SnapshotIsHead => inner.SnapshotIsHead;
+
+        public async Task<AppendResult> AppendAsync(AppendRequest request, CancellationToken cancellationToken = default)
+        {
+            var result = await inner.AppendAsync(request, cancellationToken);
+            if (request.Idempotency is not null && Interlocked.Exchange(ref _armed, 0) == 1)
+            {
+                throw new WrongExpectedVersionException(request.StreamId, request.ExpectedVersion, result.NextVersion - 1);
+            }
+
+            return result;
+        }
+
+        public Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, long fromVersion = 1, long toVersion = long.MaxValue, CancellationToken cancellationToken = default) =>
+            inner.ReadStreamAsync(streamId, fromVersion, toVersion, cancellationToken);
+
+        public Task<Snapshot?> ReadSnapshotAsync(string streamId, CancellationToken cancellationToken = default) =>
+            inner.ReadSnapshotAsync(streamId, cancellationToken);
+
+        public Task<IdempotencyRecord?> FindIdempotencyAsync(string streamId, string key, CancellationToken cancellationToken = default) =>
+            inner.FindIdempotencyAsync(streamId, key, cancellationToken);
+    }
 
     private sealed class StaticCredential(string token) : TokenCredential
     {

@@ -102,7 +102,7 @@ public sealed class SignalRRestClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Joining_checks_the_connection_then_adds_the_callers_user_to_the_group()
+    public async Task Joining_checks_the_connection_then_adds_the_callers_user_to_the_group_and_announces_the_new_presence()
     {
         _service.OpenConnections.Add("conn-1");
         var subscriptions = _services.GetRequiredService<CartOrders.Api.Realtime.IRealtimeSubscriptions>();
@@ -112,7 +112,13 @@ public sealed class SignalRRestClientTests : IAsyncLifetime
         Assert.Collection(
             _service.Received,
             head => Assert.Equal(("HEAD", "/api/hubs/cartorders/connections/conn-1", "2022-06-01"), (head.Method, head.Path, head.Query["api-version"])),
-            put => Assert.Equal(("PUT", "/api/hubs/cartorders/users/alice/groups/cart-c1", "2022-06-01"), (put.Method, put.Path, put.Query["api-version"])));
+            put => Assert.Equal(("PUT", "/api/hubs/cartorders/users/alice/groups/cart-c1", "2022-06-01"), (put.Method, put.Path, put.Query["api-version"])),
+            confirm => Assert.Equal(("HEAD", "/api/hubs/cartorders/users/alice/groups/cart-c1", "2022-06-01"), (confirm.Method, confirm.Path, confirm.Query["api-version"])),
+            presence =>
+            {
+                Assert.Equal(("POST", "/api/hubs/cartorders/groups/cart-c1/:send"), (presence.Method, presence.Path));
+                Assert.Equal("""{"target":"presence","arguments":[{"cartId":"c1","users":["alice"]}]}""", System.Text.Encoding.UTF8.GetString(presence.Body));
+            });
         foreach (var request in _service.Received)
         {
             await FakeSignalRService.ValidateAsync(request.Bearer, _service.Endpoint + request.Path, AccessKeySignalRAccess.RestTokenLifetime);
@@ -200,6 +206,7 @@ public sealed class SignalRRestClientTests : IAsyncLifetime
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<CartOrders.Application.Ports.IViewStore, MemoryViews>();
         services.AddServerlessRealtime(configuration);
         var provider = services.BuildServiceProvider(validateScopes: true);
         var failures = provider.GetRequiredService<IEnumerable<IValidateOptions<SignalROptions>>>()

@@ -59,6 +59,29 @@ public sealed class PresenceTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task A_refresh_confirms_only_the_callers_own_connection_while_it_is_subscribed_to_the_cart()
+    {
+        var alice = await server.UserAsync("alice");
+        var bob = await server.UserAsync("bob");
+        var cartId = await alice.CreateCartAsync();
+        await alice.InviteAsync(cartId, bob);
+        await using var aliceHub = await HubListener.ConnectAsync(server.Factory.Server, alice);
+        (await aliceHub.SubscribeAsync(cartId)).Dispose();
+
+        using var refreshed = await alice.SendAsync(HttpMethod.Put, $"/api/carts/{cartId}/subscriptions/{aliceHub.ConnectionId}");
+        using var foreign = await bob.SendAsync(HttpMethod.Put, $"/api/carts/{cartId}/subscriptions/{aliceHub.ConnectionId}");
+        using var left = await alice.SendAsync(HttpMethod.Delete, $"/api/carts/{cartId}/subscriptions/{aliceHub.ConnectionId}");
+        using var afterLeaving = await alice.SendAsync(HttpMethod.Put, $"/api/carts/{cartId}/subscriptions/{aliceHub.ConnectionId}");
+
+        Assert.Equal(HttpStatusCode.NoContent, refreshed.StatusCode);
+        Assert.NotNull(refreshed.Headers.ETag);
+        await foreign.AssertProblemAsync(HttpStatusCode.NotFound, "connection-not-found");
+        Assert.Equal(HttpStatusCode.NoContent, left.StatusCode);
+        await afterLeaving.AssertProblemAsync(HttpStatusCode.NotFound, "connection-not-found");
+        Assert.Empty(await PresenceAsync(alice, cartId));
+    }
+
+    [Fact]
     public async Task A_stranger_sees_neither_presence_nor_may_leave_and_anonymous_callers_get_401()
     {
         var alice = await server.UserAsync("alice");

@@ -33,6 +33,10 @@ public sealed class LayoutAndAccessibilityTests
         await alice.Part("line-update").ClickAsync();
         await Expect(alice.Part("line-error")).ToBeVisibleAsync();
         await Expect(alice.Part("line-quantity")).ToHaveAttributeAsync("aria-invalid", "true");
+        var beansRow = alice.Page.Locator($"[data-testid=catalog-row][data-product-id=\"{Beans}\"]");
+        await beansRow.GetByTestId("catalog-quantity").FillAsync("98");
+        await beansRow.GetByTestId("catalog-add").ClickAsync();
+        await Expect(beansRow.GetByTestId("catalog-row-error")).ToBeVisibleAsync();
         await AssertFitsAndAccessibleAsync(alice.Page, width, "cart");
         await alice.Page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), $"cartorders-web-cart-{width}.png"), FullPage = true });
 
@@ -43,7 +47,7 @@ public sealed class LayoutAndAccessibilityTests
         Assert.Empty(alice.PageErrors);
     }
 
-    private static async Task AssertFitsAndAccessibleAsync(IPage page, int width, string screen)
+    internal static async Task AssertFitsAndAccessibleAsync(IPage page, int width, string screen)
     {
         var overflow = await page.EvaluateAsync<string[]>(
             """

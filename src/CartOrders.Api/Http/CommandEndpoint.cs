@@ -38,8 +38,11 @@ public static class CommandEndpoint
         var handler = http.RequestServices.GetRequiredService<CommandHandler>();
         try
         {
-            // The last outcome decided is the one written (a conflict decides again).
+            // The last outcome decided is the one written (a conflict decides again), unless the reply
+            // is another request's with the same Idempotency-Key: a replay, not the reply built here,
+            // whose outcome was never appended and may describe a version someone else wrote.
             Outcome<TState>? last = null;
+            CommandReply? built = null;
             var reply = await handler.HandleAsync(
                 type,
                 streamId,
@@ -48,15 +51,16 @@ public static class CommandEndpoint
                 outcome =>
                 {
                     last = outcome;
-                    return outcome switch
+                    built = outcome switch
                     {
                         Accepted<TState> a => accepted(a),
                         Refused<TState> r => Refusal(r.Error, r.Version),
                         _ => throw new InvalidOperationException($"Unknown outcome {outcome.GetType().Name}."),
                     };
+                    return built;
                 },
                 http.RequestAborted);
-            if (acknowledged is not null && last is Accepted<TState> { NewEvents: > 0 } written)
+            if (acknowledged is not null && ReferenceEquals(reply, built) && last is Accepted<TState> { NewEvents: > 0 } written)
             {
                 await acknowledged(written);
             }

@@ -15,11 +15,19 @@ namespace CartOrders.Application.Projections;
 [JsonConverter(typeof(CartUpdateConverter))]
 public sealed record CartUpdate(CartView View, string? ChangedBy = null, CartChange? Change = null)
 {
-    /// <summary>The update for the last of a cart's events: its metadata's user and what it did.</summary>
-    public static CartUpdate After(CartView view, StoredEvent? last) =>
-        last is null
+    /// <summary>
+    /// The update for a cart's view and the last event known to lead to it: that event's user and
+    /// what it did, only if it is the event that made the view's version. A view folded further
+    /// than the event (the stream moved on after the batch was read) has neither: describing an
+    /// earlier event as the change of a later version would misattribute it.
+    /// </summary>
+    public static CartUpdate After(CartView view, StoredEvent? last)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        return last is null || last.Version != view.Version
             ? new CartUpdate(view)
             : new CartUpdate(view, last.Metadata.UserId, EventSerializer.Deserialize(last.Type, last.Data) is CartEvent cartEvent ? CartChange.Of(cartEvent) : null);
+    }
 }
 
 /// <summary>

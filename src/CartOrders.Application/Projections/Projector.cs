@@ -128,7 +128,8 @@ public sealed partial class Projector(StreamLoader loader, IViewStore views, IRe
                 await PushAsync(() => notifier.CartsChangedAsync(userId, new CartsChange(cart.CartId, change, loaded.Version), cancellationToken), streamId);
             }
 
-            // Who made the change and what it was: the last of the stream's events in this batch.
+            // Who made the change and what it was: the last of the stream's events in this batch, if
+            // it made the loaded version (the stream may have moved on since the batch was read).
             var update = CartUpdate.After(view, events.MaxBy(e => e.Version));
             await PushAsync(() => notifier.CartUpdatedAsync(update, cancellationToken), streamId);
         });

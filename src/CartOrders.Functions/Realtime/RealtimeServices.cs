@@ -17,8 +17,8 @@ public static class RealtimeServices
 
     /// <summary>
     /// Real-time through Azure SignalR Service in serverless mode (section <c>SignalR</c>): the REST
-    /// notifier and subscriptions, the push of an acknowledged cart command ahead of the feed, and the
-    /// negotiator. Without the section, real-time is off.
+    /// notifier and subscriptions, presence, the push of an acknowledged cart command ahead of the
+    /// feed, and the negotiator. Without the section, real-time is off.
     /// </summary>
     public static IServiceCollection AddServerlessRealtime(this IServiceCollection services, IConfiguration configuration)
     {
@@ -31,6 +31,7 @@ public static class RealtimeServices
             services.AddSingleton<RealtimeUnavailable>();
             services.AddSingleton<IRealtimeNotifier>(sp => sp.GetRequiredService<RealtimeUnavailable>());
             services.AddSingleton<IRealtimeSubscriptions>(sp => sp.GetRequiredService<RealtimeUnavailable>());
+            services.AddSingleton<ICartPresence>(sp => sp.GetRequiredService<RealtimeUnavailable>());
             return services;
         }
 
@@ -45,13 +46,21 @@ public static class RealtimeServices
         services.AddSingleton<IRealtimeNotifier, SignalRRestNotifier>();
         services.AddSingleton<IAcknowledgedCartPush, SignalRAcknowledgedCartPush>();
         services.AddSingleton<IRealtimeSubscriptions, SignalRCartSubscriptions>();
+        services.AddSingleton<ServerlessPresence>();
+        services.AddSingleton<ICartPresence>(sp => sp.GetRequiredService<ServerlessPresence>());
         return services;
     }
 }
 
-/// <summary>Real-time without a service: pushes go nowhere (clients can still read every view), and subscribing answers 503.</summary>
-public sealed class RealtimeUnavailable : IRealtimeNotifier, IRealtimeSubscriptions
+/// <summary>Real-time without a service: pushes go nowhere (clients can still read every view), and subscribing and presence answer 503.</summary>
+public sealed class RealtimeUnavailable : IRealtimeNotifier, IRealtimeSubscriptions, ICartPresence
 {
+    public Task<IReadOnlyList<string>> ViewersOfAsync(string cartId, CancellationToken cancellationToken = default) =>
+        throw RealtimeProblems.NotConfigured();
+
+    public Task<bool> RefreshAsync(string cartId, string connectionId, string userId, CancellationToken cancellationToken = default) =>
+        throw RealtimeProblems.NotConfigured();
+
     public Task CartUpdatedAsync(CartUpdate update, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     public Task OrderUpdatedAsync(OrderView view, CancellationToken cancellationToken = default) => Task.CompletedTask;

@@ -8,9 +8,10 @@ namespace CartOrders.Functions.Realtime;
 /// Cart subscriptions in serverless mode. The service's REST API cannot say whose a connection is,
 /// so a join checks that the connection exists and then adds the caller's user, not the connection,
 /// to the cart's group: whatever connection id a caller names, only the caller's own connections
-/// (those whose token carries the caller's id, from negotiate) can ever receive the cart.
+/// (those whose token carries the caller's id, from negotiate) can ever receive the cart. Joining
+/// and leaving keep the cart's presence record (<see cref="ServerlessPresence"/>).
 /// </summary>
-public sealed class SignalRCartSubscriptions(SignalRRestClient service, ILogger<SignalRCartSubscriptions> logger) : IRealtimeSubscriptions
+public sealed class SignalRCartSubscriptions(SignalRRestClient service, ServerlessPresence presence, ILogger<SignalRCartSubscriptions> logger) : IRealtimeSubscriptions
 {
     public async Task<bool> JoinCartAsync(string connectionId, string userId, string cartId, CancellationToken cancellationToken = default)
     {
@@ -22,6 +23,7 @@ public sealed class SignalRCartSubscriptions(SignalRRestClient service, ILogger<
             }
 
             await service.AddUserToGroupAsync(userId, RealtimeMessages.GroupOf(cartId), cancellationToken);
+            await presence.JoinedAsync(cartId, connectionId, userId, cancellationToken);
             return true;
         }
         catch (HttpRequestException error)
@@ -35,6 +37,7 @@ public sealed class SignalRCartSubscriptions(SignalRRestClient service, ILogger<
         try
         {
             await service.RemoveUserFromGroupAsync(userId, RealtimeMessages.GroupOf(cartId), cancellationToken);
+            await presence.UserLeftAsync(cartId, userId, cancellationToken);
         }
         catch (HttpRequestException error)
         {

@@ -47,6 +47,18 @@ public sealed partial class SignalRRestClient(
         };
     }
 
+    /// <summary>Whether the user is in the group (added and not removed since), whatever connections the user has open.</summary>
+    public async Task<bool> UserInGroupAsync(string userId, string group, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(HttpMethod.Head, service.RestUrl($"users/{Escape(userId)}/groups/{Escape(group)}", ApiVersion), body: null, cancellationToken);
+        return response.StatusCode switch
+        {
+            HttpStatusCode.OK => true,
+            HttpStatusCode.NotFound => false,
+            _ => throw Failure(response, "HEAD user group"),
+        };
+    }
+
     /// <summary>Adds the user to the group: every connection of the user, now and later, receives the group's messages.</summary>
     public async Task AddUserToGroupAsync(string userId, string group, CancellationToken cancellationToken = default)
     {

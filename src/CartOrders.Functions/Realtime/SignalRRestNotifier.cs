@@ -9,7 +9,7 @@ namespace CartOrders.Functions.Realtime;
 /// <c>orderUpdated</c> and <c>cartsChanged</c> to one user, and a removed collaborator taken out of the cart's group.
 /// The same port the local server implements on its hub.
 /// </summary>
-public sealed class SignalRRestNotifier(SignalRRestClient service) : IRealtimeNotifier
+public sealed class SignalRRestNotifier(SignalRRestClient service, ServerlessPresence presence) : IRealtimeNotifier
 {
     public Task CartUpdatedAsync(CartUpdate update, CancellationToken cancellationToken = default)
     {
@@ -26,6 +26,10 @@ public sealed class SignalRRestNotifier(SignalRRestClient service) : IRealtimeNo
     public Task CartsChangedAsync(string userId, CartsChange change, CancellationToken cancellationToken = default) =>
         service.SendToUserAsync(userId, RealtimeMessages.CartsChanged, change, cancellationToken);
 
-    public Task RemoveUserFromCartAsync(string cartId, string userId, CancellationToken cancellationToken = default) =>
-        service.RemoveUserFromGroupAsync(userId, RealtimeMessages.GroupOf(cartId), cancellationToken);
+    /// <summary>Takes the removed collaborator out of the cart's group, then out of its presence.</summary>
+    public async Task RemoveUserFromCartAsync(string cartId, string userId, CancellationToken cancellationToken = default)
+    {
+        await service.RemoveUserFromGroupAsync(userId, RealtimeMessages.GroupOf(cartId), cancellationToken);
+        await presence.UserLeftAsync(cartId, userId, cancellationToken);
+    }
 }

@@ -15,11 +15,23 @@ public sealed partial class CartPresence(IHubContext<CartHub> hub, ILogger<CartP
     private readonly Dictionary<string, Dictionary<string, string>> _usersByConnectionByCart = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _cartsByConnection = new(StringComparer.Ordinal);
 
-    public IReadOnlyList<string> ViewersOf(string cartId)
+    public Task<IReadOnlyList<string>> ViewersOfAsync(string cartId, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
-            return Users(cartId);
+            return Task.FromResult<IReadOnlyList<string>>(Users(cartId));
+        }
+    }
+
+    /// <summary>The hub knows when a connection closes, so a refresh only confirms the connection is the user's and in the cart.</summary>
+    public Task<bool> RefreshAsync(string cartId, string connectionId, string userId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(
+                _usersByConnectionByCart.TryGetValue(cartId, out var connections)
+                && connections.TryGetValue(connectionId, out var owner)
+                && string.Equals(owner, userId, StringComparison.Ordinal));
         }
     }
 

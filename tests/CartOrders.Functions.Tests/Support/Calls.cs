@@ -42,6 +42,12 @@ public static class Calls
     public static Task<TestResponse> GetOrderAsync(this FunctionsApp app, string token, string orderId) =>
         app.CallAsync(nameof(OrderFunctions.GetOrder), HttpMethod.Get, $"/api/orders/{orderId}", r => OrderFunctions.GetOrder(r, orderId), token);
 
+    /// <summary>Joins the caller's real-time connection to the cart's group.</summary>
+    public static Task<TestResponse> SubscribeAsync(this FunctionsApp app, string token, string cartId, string connectionId) =>
+        app.CallAsync(
+            nameof(RealtimeFunctions.SubscribeToCart), HttpMethod.Post, $"/api/carts/{cartId}/subscriptions",
+            r => RealtimeFunctions.SubscribeToCart(r, cartId), token, new { connectionId });
+
     /// <summary>One tick of the FeedPump timer function, as the host would trigger it.</summary>
     public static Task TickAsync(this FunctionsApp app) =>
         new FeedPumpFunction(

@@ -28,6 +28,9 @@ public sealed record ReceivedRequest(string Method, string Path, IReadOnlyDictio
 /// A stand-in for Azure SignalR Service's data-plane REST API on 127.0.0.1 (Kestrel, a free port).
 /// It records every request and answers as the service does: 202 for sends, 200 for group changes,
 /// HEAD connections 200 for a known connection and 404 otherwise, generateToken 200 with a token.
+/// Users in groups are kept as the REST reference describes them: <c>PUT users/{user}/groups/{group}</c>
+/// adds the user, <c>DELETE</c> removes them, and <c>HEAD</c> answers 200 while the user is in the
+/// group and 404 otherwise (whether or not the user has a connection open).
 /// A test may script answers ahead of the defaults (transient failures, throttling).
 /// </summary>
 public sealed class FakeSignalRService : IAsyncDisposable
@@ -52,6 +55,9 @@ public sealed class FakeSignalRService : IAsyncDisposable
     public string ConnectionString => $"Endpoint={Endpoint};AccessKey={AccessKey};Version=1.0;";
 
     public HashSet<string> OpenConnections { get; } = [];
+
+    /// <summary>The users added to groups and not removed since, as "user group" pairs.</summary>
+    public ConcurrentDictionary<(string User, string Group), bool> UsersInGroups { get; } = new();
 
     public IReadOnlyList<ReceivedRequest> Received => [.. _received];
 
@@ -139,6 +145,23 @@ public sealed class FakeSignalRService : IAsyncDisposable
         }
 
         var rest = request.Path[prefix.Length..].Split('/', 2)[^1];
+        var userGroup = System.Text.RegularExpressions.Regex.Match(rest, "^users/([^/]+)/groups/([^/]+)$");
+        if (userGroup.Success)
+        {
+            var key = (userGroup.Groups[1].Value, userGroup.Groups[2].Value);
+            switch (request.Method)
+            {
+                case "PUT":
+                    UsersInGroups[key] = true;
+                    return (200, null, null);
+                case "DELETE":
+                    UsersInGroups.TryRemove(key, out _);
+                    return (204, null, null);
+                case "HEAD":
+                    return (UsersInGroups.ContainsKey(key) ? 200 : 404, null, null);
+            }
+        }
+
         return (request.Method, rest) switch
         {
             ("POST", ":generateToken") => (200, JsonSerializer.Serialize(new { token = IssuedClientToken }), null),

@@ -44,6 +44,7 @@ internal static class FuzzGenerators
         ]),
         new("POST", "/api/carts/{cartId}/subscriptions", true, Caller.Owner, true, true, [new("connectionId", FieldKind.Text, "no-such-connection")]),
         new("GET", "/api/carts/{cartId}/presence", true, Caller.Owner, false, false, []),
+        new("PUT", "/api/carts/{cartId}/subscriptions/{connectionId}", true, Caller.Owner, true, true, []),
         new("DELETE", "/api/carts/{cartId}/subscriptions/{connectionId}", true, Caller.Owner, true, true, []),
         new("GET", "/api/orders", true, Caller.Owner, false, false, []),
         new("GET", "/api/orders/{orderId}", true, Caller.Owner, false, false, []),

@@ -37,6 +37,7 @@ public sealed class AuthorizationMatrixTests(ServerFixture server)
         ("DELETE /api/carts/{cartId}/collaborators/{userId}", ["401 unauthorized", "404 cart-not-found", "403 owner-only", "200", "404 cart-not-found"]),
         ("POST /api/carts/{cartId}/checkout", ["401 unauthorized", "404 cart-not-found", "403 owner-only", "202", "404 cart-not-found"]),
         ("GET /api/carts/{cartId}/presence", ["401 unauthorized", "404 cart-not-found", "200", "200", "404 cart-not-found"]),
+        ("PUT /api/carts/{cartId}/subscriptions/{connectionId}", ["401 unauthorized", "404 cart-not-found", "404 connection-not-found", "404 connection-not-found", "404 cart-not-found"]),
         ("DELETE /api/carts/{cartId}/subscriptions/{connectionId}", ["401 unauthorized", "404 cart-not-found", "204", "204", "404 cart-not-found"]),
         ("POST /api/carts/{cartId}/subscriptions", ["401 unauthorized", "404 cart-not-found", "204", "204", "404 cart-not-found"]),
         ("GET /api/orders", ["401 unauthorized", "200", "200", "200", "200"]),

@@ -124,6 +124,10 @@ export class Api {
   leave(cartId, connectionId) {
     return this.request("DELETE", `/api/carts/${enc(cartId)}/subscriptions/${enc(connectionId)}`);
   }
+  /** Says this page's connection still has the cart open (presence); 404 connection-not-found: subscribe again. */
+  refreshSubscription(cartId, connectionId) {
+    return this.request("PUT", `/api/carts/${enc(cartId)}/subscriptions/${enc(connectionId)}`);
+  }
   subscribe(cartId, connectionId) {
     return this.request("POST", `/api/carts/${enc(cartId)}/subscriptions`, { connectionId });
   }
