@@ -19,9 +19,10 @@ internal sealed record BenchOptions(
     public TimeSpan Soak { get; init; } = TimeSpan.FromMinutes(10);
 
     public const string Usage = """
-        usage: CartOrders.Bench <store|rebuild|http|push|memory|all|soak|cosmos|calibrate|cpu> [--duration S] [--minutes M] [--quick] [--no-peer] [--out FILE] [--server DLL] [--baseline DLL]
+        usage: CartOrders.Bench <store|rebuild|upcast|http|push|memory|all|soak|cosmos|calibrate|cpu> [--duration S] [--minutes M] [--quick] [--no-peer] [--out FILE] [--server DLL] [--baseline DLL]
           store    appends: embedded store against Marten on a PostgreSQL 15 the bench starts
           rebuild  projection rebuild from 1,000,000 events; loading a 10,000-event cart
+          upcast   only the upcasting cost on the command path (also part of rebuild)
           http     add-item commands through the local server over HTTP
           push     command response to cartUpdated push on a second SignalR client
           memory   server working set idle, under load, with 1,000 SignalR connections
@@ -45,7 +46,7 @@ internal sealed record BenchOptions(
           --baseline DLL  the server build the cpu part compares against
         """;
 
-    public static readonly string[] Parts = ["store", "rebuild", "http", "push", "memory", "all", "soak", "cosmos", "calibrate", "cpu"];
+    public static readonly string[] Parts = ["store", "rebuild", "upcast", "http", "push", "memory", "all", "soak", "cosmos", "calibrate", "cpu"];
 
     /// <summary>How many events the rebuild writes and then projects.</summary>
     public int RebuildCarts => Quick ? 1_000 : 10_000;

@@ -38,6 +38,7 @@ var parts = new (string Name, Func<BenchOptions, Report, CancellationToken, Task
 {
     ("store", StoreBench.RunAsync),
     ("rebuild", RebuildBench.RunAsync),
+    ("upcast", CartOrders.Bench.Rebuild.UpcastCost.RunAsync),
     ("http", HttpBench.RunAsync),
     ("push", PushBench.RunAsync),
     ("memory", MemoryBench.RunAsync),
@@ -46,7 +47,7 @@ var parts = new (string Name, Func<BenchOptions, Report, CancellationToken, Task
     ("cpu", CpuBench.RunAsync),
 };
 var failed = false;
-foreach (var (name, run) in parts.Where(p => (options.Part is "all" && p.Name is not ("soak" or "cosmos" or "cpu")) || options.Part == p.Name))
+foreach (var (name, run) in parts.Where(p => (options.Part is "all" && p.Name is not ("soak" or "cosmos" or "cpu" or "upcast")) || options.Part == p.Name))
 {
     if (stop.IsCancellationRequested)
     {
