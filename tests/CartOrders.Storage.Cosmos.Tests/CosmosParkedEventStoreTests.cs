@@ -1,4 +1,3 @@
-using CartOrders.Application.Ports;
 using CartOrders.Testing;
 
 namespace CartOrders.Storage.Cosmos.Tests;
@@ -6,6 +5,6 @@ namespace CartOrders.Storage.Cosmos.Tests;
 /// <summary>The parked-event contract on a Cosmos endpoint (the emulator, an account, or the local Cosmos server), in the contract's database.</summary>
 public sealed class CosmosParkedEventStoreTests(CosmosContractDatabase fixture) : ParkedEventStoreContract, IClassFixture<CosmosContractDatabase>
 {
-    protected override Task<(IParkedEventStore Parking, Func<ValueTask> Dispose)> CreateParkingAsync() =>
-        Task.FromResult<(IParkedEventStore, Func<ValueTask>)>((new CosmosParkedEventStore(fixture.Database, fixture.Requests), () => ValueTask.CompletedTask));
+    protected override Task<ParkingUnderTest> CreateParkingAsync() =>
+        Task.FromResult(new ParkingUnderTest(new CosmosParkedEventStore(fixture.Database, fixture.Requests), () => ValueTask.CompletedTask));
 }

@@ -136,13 +136,18 @@ public sealed class DatabaseTests : IAsyncDisposable
         await creator.DisposeAsync();
         SqliteConnection.ClearAllPools();
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
-        File.WriteAllBytes(path + "-wal", []);
-        File.SetUnixFileMode(path + "-wal", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
+        foreach (var file in new[] { path + "-wal", path + "-shm" })
+        {
+            File.WriteAllBytes(file, []);
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
+        }
 
         Open(new SqliteStoreOptions { Path = path });
 
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path + "-wal"));
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,6 @@
 using System.Text;
 using CartOrders.Application.Ports;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -97,6 +98,59 @@ public sealed class RetentionTests : IAsyncDisposable
             await GoneAsync(events, first, "first-key");
             var second = await AppendWithKeyAsync(events, "second-key", longAgo);
             await GoneAsync(events, second, "second-key");
+        }
+        finally
+        {
+            await retention.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task A_sweep_logs_what_it_deleted_and_nothing_when_it_deleted_nothing()
+    {
+        var log = new LogRecorder<SqliteRetention>();
+        var retention = new SqliteRetention(_database, Options.Create(_options), _clock, log);
+        var checkpoints = new SqliteCheckpointStore(_database);
+        var parking = new SqliteParkedEventStore(_database);
+
+        Assert.Equal(0, await retention.SweepAsync(Ct));
+        Assert.Empty(log.Entries);
+
+        await AppendWithKeyAsync(new SqliteEventStore(_database), "old-key", _clock.GetUtcNow());
+        await checkpoints.SaveAsync("old-reporting", "42", Ct);
+        var stored = new StoredEvent("cart-1", 1, Guid.NewGuid(), "ItemAdded.v1", Encoding.UTF8.GetBytes("{}"), new EventMetadata("alice", _clock.GetUtcNow(), null));
+        await parking.ParkAsync([new ParkedEvent("old-reporting", stored, "bug", _clock.GetUtcNow()), new ParkedEvent("old-reporting", stored with { Version = 2 }, "bug", _clock.GetUtcNow())], Ct);
+        _clock.Advance(TimeSpan.FromHours(25));
+
+        Assert.Equal(1, await retention.SweepAsync(Ct));
+        Assert.Equal(
+            [
+                (LogLevel.Information, "Retention: removed the checkpoint and parked events of retired subscription old-reporting (3 rows)"),
+                (LogLevel.Information, "Retention: deleted 1 idempotency records past their retention"),
+            ],
+            log.Entries);
+    }
+
+    [Fact]
+    public async Task A_failed_sweep_is_logged_and_the_hosted_service_keeps_running()
+    {
+        var log = new LogRecorder<SqliteRetention>();
+        var options = new SqliteStoreOptions { Path = Path.Combine(_folder.FullName, "closed.db"), SweepInterval = TimeSpan.FromMilliseconds(100) };
+        var closed = new SqliteDatabase(Options.Create(options), NullLogger<SqliteDatabase>.Instance);
+        await closed.DisposeAsync();
+        using var retention = new SqliteRetention(closed, Options.Create(options), TimeProvider.System, log);
+
+        await retention.StartAsync(Ct);
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (log.Entries.Count(e => e is (LogLevel.Warning, "Retention sweep failed; it runs again at the next interval")) < 2)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "two failed sweeps were not logged within 20 s");
+                await Task.Delay(20, Ct);
+            }
+
+            Assert.False(retention.ExecuteTask!.IsCompleted);
         }
         finally
         {

@@ -1,4 +1,3 @@
-using CartOrders.Application.Ports;
 using CartOrders.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -7,13 +6,13 @@ namespace CartOrders.Storage.Sqlite.Tests;
 
 public sealed class SqliteParkedEventStoreTests : ParkedEventStoreContract
 {
-    protected override Task<(IParkedEventStore Parking, Func<ValueTask> Dispose)> CreateParkingAsync()
+    protected override Task<ParkingUnderTest> CreateParkingAsync()
     {
         var folder = Directory.CreateTempSubdirectory("cartorders-parked-");
         var database = new SqliteDatabase(
             Options.Create(new SqliteStoreOptions { Path = Path.Combine(folder.FullName, "store.db") }),
             NullLogger<SqliteDatabase>.Instance);
-        return Task.FromResult<(IParkedEventStore, Func<ValueTask>)>((
+        return Task.FromResult(new ParkingUnderTest(
             new SqliteParkedEventStore(database),
             async () =>
             {
