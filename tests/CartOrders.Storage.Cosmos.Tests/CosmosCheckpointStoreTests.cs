@@ -52,5 +52,54 @@ public sealed class CosmosCheckpointStoreTests(CosmosContractDatabase fixture) :
         Assert.Null(await store.ReadAsync(subscription, Ct));
     }
 
+    [Fact]
+    public async Task Each_checkpoint_call_is_logged_and_counted_under_its_own_operation_name()
+    {
+        var log = new OperationLog();
+        var store = new CosmosCheckpointStore(fixture.Database, new CosmosRequests(log));
+        var subscription = "named-" + Guid.NewGuid().ToString("N");
+
+        await store.LoadAsync(subscription, Ct);
+        Assert.True(await store.TrySaveAsync(subscription, "1", null, Ct));
+        var read = await store.ReadAsync(subscription, Ct);
+        Assert.True(await store.TrySaveAsync(subscription, "2", read!.Version, Ct));
+        await store.SaveAsync(subscription, "3", Ct);
+
+        Assert.Equal(["read-checkpoint", "create-checkpoint", "read-checkpoint", "replace-checkpoint", "save-checkpoint"], log.Operations);
+    }
+
     private CosmosCheckpointStore Store() => new(fixture.Database, fixture.Requests);
+
+    /// <summary>The operation of each request <see cref="CosmosRequests"/> logs, in order.</summary>
+    private sealed class OperationLog : Microsoft.Extensions.Logging.ILogger<CosmosRequests>
+    {
+        private readonly List<string> _operations = [];
+
+        public IReadOnlyList<string> Operations
+        {
+            get
+            {
+                lock (_operations)
+                {
+                    return [.. _operations];
+                }
+            }
+        }
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (state is IEnumerable<KeyValuePair<string, object?>> values && values.FirstOrDefault(v => v.Key == "Operation").Value is string operation)
+            {
+                lock (_operations)
+                {
+                    _operations.Add(operation);
+                }
+            }
+        }
+    }
 }
