@@ -80,6 +80,13 @@ public sealed class CrashSafetyTests
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add(probeDll);
         start.ArgumentList.Add(path);
+
+        // Under mutation testing (./mutate.sh) the probe runs the same mutant as this test (it inherits
+        // the active-mutant file), but it must not join the per-test coverage handshake: a probe killed
+        // mid-write leaves a coverage relay behind that never answers, and every later test's coverage
+        // would then wait for it and count as unknown.
+        start.Environment.Remove("STRYKER_COVERAGE_FILE");
+        start.Environment.Remove("STRYKER_COVERAGE_EPOCH_FILE");
         return Process.Start(start) ?? throw new InvalidOperationException("The crash probe did not start.");
     }
 }
