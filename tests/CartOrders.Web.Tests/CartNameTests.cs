@@ -7,12 +7,14 @@ public sealed class CartNameTests
 {
     static CartNameTests() => SetDefaultExpectTimeout(20_000);
 
-    [Fact]
-    public async Task A_named_cart_shows_its_name_and_a_rename_by_the_owner_reaches_the_collaborator_live()
+    [Theory]
+    [InlineData(1280)]
+    [InlineData(390)]
+    public async Task A_named_cart_shows_its_name_and_a_rename_by_the_owner_reaches_the_collaborator_live(int width)
     {
         await using var server = await ServerUnderTest.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
-        var (alice, bob, cartId) = await CartPage.SharedCartAsync(chromium, server, "Office coffee");
+        var (alice, bob, cartId) = await CartPage.SharedCartAsync(chromium, server, "Office coffee", width);
         await Expect(alice.Part("cart-name")).ToHaveTextAsync("Office coffee");
         await Expect(alice.MyCart(cartId).GetByTestId("my-cart-name")).ToHaveTextAsync("Office coffee");
         await Expect(bob.Part("cart-name")).ToHaveTextAsync("Office coffee");
@@ -22,6 +24,8 @@ public sealed class CartNameTests
         await Expect(bob.Part("cart-name")).ToHaveTextAsync("Team coffee");
         await Expect(bob.MyCart(cartId).GetByTestId("my-cart-name")).ToHaveTextAsync("Team coffee");
         await Expect(alice.MyCart(cartId).GetByTestId("my-cart-name")).ToHaveTextAsync("Team coffee");
+        await alice.AssertFitsAsync("alice's renamed cart");
+        await bob.AssertFitsAsync("bob's renamed cart");
 
         Assert.Empty(alice.PageErrors);
         Assert.Empty(bob.PageErrors);

@@ -32,13 +32,13 @@ internal sealed class CartPage(IPage page, string userId)
         return page;
     }
 
-    /// <summary>Alice's new cart (named when a name is given), shared with bob, open in both windows.</summary>
-    public static async Task<(CartPage Alice, CartPage Bob, string CartId)> SharedCartAsync(Chromium chromium, ServerUnderTest server, string? name = null)
+    /// <summary>Alice's new cart (named when a name is given), shared with bob, open in both windows <paramref name="width"/> px wide.</summary>
+    public static async Task<(CartPage Alice, CartPage Bob, string CartId)> SharedCartAsync(Chromium chromium, ServerUnderTest server, string? name = null, int width = 1280)
     {
-        var alice = await SignedInAsync(chromium, server, "alice");
+        var alice = await SignedInAsync(chromium, server, "alice", width);
         var cartId = await alice.CreateCartAsync(name);
         await alice.InviteAsync("bob");
-        var bob = await SignedInAsync(chromium, server, "bob");
+        var bob = await SignedInAsync(chromium, server, "bob", width);
         await bob.OpenCartAsync(cartId);
         return (alice, bob, cartId);
     }
@@ -130,6 +130,9 @@ internal sealed class CartPage(IPage page, string userId)
 
     public Task ExpectTotalAsync(decimal total) =>
         Expect(Part("cart-total")).ToContainTextAsync(total.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The page as it is now is no wider than its window: nothing makes it scroll sideways.</summary>
+    public Task AssertFitsAsync(string screen) => LayoutAndAccessibilityTests.AssertFitsAsync(Page, screen);
 
     /// <summary>The page has joined the cart's real-time group (it marks the panel once it has).</summary>
     private Task WaitUntilJoinedAsync() =>

@@ -13,12 +13,14 @@ public sealed class ConflictAndActivityTests
 
     static ConflictAndActivityTests() => SetDefaultExpectTimeout(20_000);
 
-    [Fact]
-    public async Task A_line_changed_by_someone_else_while_editing_shows_their_value_and_is_overwritten_only_when_asked()
+    [Theory]
+    [InlineData(1280)]
+    [InlineData(390)]
+    public async Task A_line_changed_by_someone_else_while_editing_shows_their_value_and_is_overwritten_only_when_asked(int width)
     {
         await using var server = await ServerUnderTest.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
-        var (alice, bob, cartId) = await CartPage.SharedCartAsync(chromium, server);
+        var (alice, bob, _) = await CartPage.SharedCartAsync(chromium, server, "Weekend coffee for the whole flat, with biscuits", width);
         await alice.AddAsync(Beans, 2);
         await bob.ExpectQuantityAsync(Beans, 2);
 
@@ -35,6 +37,8 @@ public sealed class ConflictAndActivityTests
         await Expect(conflict.GetByTestId("conflict-text")).ToHaveTextAsync("alice set Espresso beans, 250g to 4 while you were editing.");
         await Expect(bob.Line(Beans).GetByTestId("line-quantity")).ToHaveAttributeAsync("aria-invalid", "true");
         await Expect(alice.Line(Beans)).ToHaveAttributeAsync("data-quantity", "4");
+        await LayoutAndAccessibilityTests.AssertFitsAndAccessibleAsync(alice.Page, width, "alice's shared cart");
+        await LayoutAndAccessibilityTests.AssertFitsAndAccessibleAsync(bob.Page, width, "bob's shared cart with a conflict");
 
         await conflict.GetByTestId("conflict-apply").ClickAsync();
 
@@ -46,12 +50,14 @@ public sealed class ConflictAndActivityTests
         Assert.Empty(bob.PageErrors);
     }
 
-    [Fact]
-    public async Task Keeping_the_other_persons_value_sends_nothing_and_an_edit_of_another_line_is_no_conflict()
+    [Theory]
+    [InlineData(1280)]
+    [InlineData(390)]
+    public async Task Keeping_the_other_persons_value_sends_nothing_and_an_edit_of_another_line_is_no_conflict(int width)
     {
         await using var server = await ServerUnderTest.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
-        var (alice, bob, _) = await CartPage.SharedCartAsync(chromium, server);
+        var (alice, bob, _) = await CartPage.SharedCartAsync(chromium, server, width: width);
         const string Tea = "green-tea-50g";
         await alice.AddAsync(Beans, 2);
         await alice.AddAsync(Tea, 1);
@@ -76,14 +82,17 @@ public sealed class ConflictAndActivityTests
         await Expect(bob.Line(Beans).GetByTestId("line-conflict")).ToBeHiddenAsync();
         await Expect(bob.Part("activity-list").GetByTestId("activity-item").First).ToContainTextAsync("alice set Espresso beans, 250g to 7");
         await Expect(alice.Line(Beans)).ToHaveAttributeAsync("data-quantity", "7");
+        await bob.AssertFitsAsync("bob's cart after keeping alice's value");
     }
 
-    [Fact]
-    public async Task The_activity_list_says_who_did_what_and_announces_the_others_changes()
+    [Theory]
+    [InlineData(1280)]
+    [InlineData(390)]
+    public async Task The_activity_list_says_who_did_what_and_announces_the_others_changes(int width)
     {
         await using var server = await ServerUnderTest.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
-        var (alice, bob, _) = await CartPage.SharedCartAsync(chromium, server);
+        var (alice, bob, _) = await CartPage.SharedCartAsync(chromium, server, width: width);
 
         await bob.AddAsync(Beans, 2);
         await alice.ExpectQuantityAsync(Beans, 2);
@@ -97,6 +106,8 @@ public sealed class ConflictAndActivityTests
         await Expect(items.Nth(3)).ToContainTextAsync("you created the cart");
         await Expect(alice.Part("cart-announcer")).ToContainTextAsync("bob set Espresso beans, 250g to 4");
         await Expect(bob.Part("activity-list").GetByTestId("activity-item").First).ToContainTextAsync("you set Espresso beans, 250g to 4");
+        await alice.AssertFitsAsync("alice's activity list");
+        await bob.AssertFitsAsync("bob's activity list");
     }
 
     [Fact]

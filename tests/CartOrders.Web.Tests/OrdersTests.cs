@@ -76,8 +76,10 @@ public sealed class OrdersTests
         Assert.Empty(page.PageErrors);
     }
 
-    [Fact]
-    public async Task The_operator_works_through_the_orders_of_one_status_and_acts_on_them_from_there()
+    [Theory]
+    [InlineData(1280)]
+    [InlineData(390)]
+    public async Task The_operator_works_through_the_orders_of_one_status_and_the_customer_watching_the_order_sees_each_step(int width)
     {
         await using var server = await ServerUnderTest.StartAsync();
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
@@ -98,7 +100,17 @@ public sealed class OrdersTests
         var ops = await TokenAsync(http, "ops", "operator");
         await WaitUntilAsync(async () => (await CountAsync(http, ops, "/api/admin/orders?status=placed&limit=200")) == 2);
         await using var chromium = await Chromium.LaunchAsync();
-        var page = new CartPage(await chromium.NewPageAsync(server.BaseAddress), "ops");
+
+        // Alice follows her first order from "My orders".
+        var customer = await CartPage.SignedInAsync(chromium, server, "alice", width);
+        var myOrder = customer.Page.Locator($"[data-testid=my-order][data-order-id=\"{orders[0]}\"]");
+        await myOrder.ClickAsync();
+        await Expect(customer.Part("order-status")).ToHaveTextAsync("Placed");
+        await Expect(customer.Part("order-lines").GetByTestId("order-line-unit-price")).ToHaveTextAsync("€7.90");
+        await Expect(customer.Part("order-total")).ToHaveTextAsync("€7.90");
+        await Expect(customer.Part("order-address")).ToContainTextAsync("10115 Berlin");
+
+        var page = new CartPage(await chromium.NewPageAsync(server.BaseAddress, width), "ops");
         await page.OpenAsync();
         await page.SignInAsync(asOperator: true);
 
@@ -111,9 +123,25 @@ public sealed class OrdersTests
 
         await Expect(page.Part("order-status")).ToHaveTextAsync("Payment authorized");
         await Expect(queue).ToHaveCountAsync(1);
+        await Expect(customer.Part("order-status")).ToHaveTextAsync("Payment authorized");
+        await Expect(customer.Part("order-payment-reference")).ToHaveTextAsync("psp-ops-1");
+        await Expect(myOrder.GetByTestId("my-order-status")).ToHaveTextAsync("Payment authorized");
         await page.Part("operator-status").SelectOptionAsync("paymentAuthorized");
         await Expect(page.Part("operator-orders").Locator($"[data-order-id=\"{orders[0]}\"]")).ToBeVisibleAsync();
+
+        // Shipped from the operator's page: the customer's page shows the carrier and tracking number.
+        await page.Part("shipment-carrier").FillAsync("DHL");
+        await page.Part("shipment-tracking").FillAsync("JD014600");
+        await page.Part("shipment-submit").ClickAsync();
+        await Expect(page.Part("order-status")).ToHaveTextAsync("Shipped");
+        await Expect(customer.Part("order-status")).ToHaveTextAsync("Shipped");
+        await Expect(customer.Part("order-carrier")).ToHaveTextAsync("DHL");
+        await Expect(customer.Part("order-tracking")).ToHaveTextAsync("JD014600");
+        await Expect(customer.Part("order-history").GetByTestId("order-history-entry")).ToHaveCountAsync(3);
+        await page.AssertFitsAsync("the operator's order queue and order");
+        await customer.AssertFitsAsync("alice's shipped order");
         Assert.Empty(page.PageErrors);
+        Assert.Empty(customer.PageErrors);
     }
 
     private static async Task<string> TokenAsync(HttpClient http, string userId, params string[] roles)

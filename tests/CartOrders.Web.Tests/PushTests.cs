@@ -10,13 +10,15 @@ public sealed class PushTests
 {
     static PushTests() => SetDefaultExpectTimeout(20_000);
 
-    [Fact]
-    public async Task An_invited_user_gains_the_cart_live_and_a_removed_one_sees_it_closed_with_a_notice()
+    [Theory]
+    [InlineData(1280)]
+    [InlineData(390)]
+    public async Task An_invited_user_gains_the_cart_live_and_a_removed_one_sees_it_closed_with_a_notice(int width)
     {
         await using var server = await ServerUnderTest.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
-        var alice = await CartPage.SignedInAsync(chromium, server, "alice");
-        var bob = await CartPage.SignedInAsync(chromium, server, "bob");
+        var alice = await CartPage.SignedInAsync(chromium, server, "alice", width);
+        var bob = await CartPage.SignedInAsync(chromium, server, "bob", width);
         await Expect(bob.Part("my-carts-empty")).ToBeVisibleAsync();
 
         var cartId = await alice.CreateCartAsync("Shared snacks");
@@ -24,6 +26,7 @@ public sealed class PushTests
 
         await Expect(bob.MyCart(cartId).GetByTestId("my-cart-name")).ToHaveTextAsync("Shared snacks");
         await Expect(bob.Part("notice")).ToContainTextAsync("alice shared Shared snacks with you");
+        await bob.AssertFitsAsync("bob's list with the invitation's notice");
         await bob.MyCart(cartId).ClickAsync();
         await Expect(bob.Part("cart-panel")).ToHaveAttributeAsync("data-subscribed", "true");
         await Expect(bob.Part("cart-name")).ToHaveTextAsync("Shared snacks");
@@ -34,19 +37,22 @@ public sealed class PushTests
         await Expect(bob.Part("notice")).ToContainTextAsync("You were removed from Shared snacks");
         await Expect(bob.MyCart(cartId)).ToHaveCountAsync(0);
         await Expect(alice.Page.Locator("[data-testid=collaborator]")).ToHaveCountAsync(0);
+        await bob.AssertFitsAsync("bob's page with the removal's notice");
         Assert.Empty(alice.PageErrors);
         Assert.Empty(bob.PageErrors);
     }
 
-    [Fact]
-    public async Task An_abandoned_cart_shows_as_read_only_on_every_open_page()
+    [Theory]
+    [InlineData(1280)]
+    [InlineData(390)]
+    public async Task An_abandoned_cart_shows_as_read_only_on_every_open_page(int width)
     {
         // The sweep runs every second and abandons carts idle for a minute; the server's clock is
         // moved on by two minutes once both pages show the cart.
         await using var server = await ServerUnderTest.StartAsync(("Abandonment:IdleFor", "00:01:00"), ("Abandonment:Interval", "00:00:01"));
         await using var chromium = await Chromium.LaunchAsync();
-        var alice = await CartPage.SignedInAsync(chromium, server, "alice");
-        var bob = await CartPage.SignedInAsync(chromium, server, "bob");
+        var alice = await CartPage.SignedInAsync(chromium, server, "alice", width);
+        var bob = await CartPage.SignedInAsync(chromium, server, "bob", width);
         var cartId = await alice.CreateCartAsync("Left alone");
         await alice.InviteAsync("bob");
         await Expect(bob.MyCart(cartId)).ToBeVisibleAsync();
@@ -60,6 +66,7 @@ public sealed class PushTests
             await Expect(page.Part("cart-editing")).ToBeHiddenAsync();
             await Expect(page.Part("cart-checked-out")).ToBeHiddenAsync();
             await Expect(page.MyCart(cartId).Locator(".tag")).ToHaveTextAsync("Abandoned");
+            await page.AssertFitsAsync($"{page.UserId}'s abandoned cart");
         }
 
         Assert.Empty(alice.PageErrors);

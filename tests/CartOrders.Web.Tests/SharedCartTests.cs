@@ -17,15 +17,17 @@ public sealed class SharedCartTests
         // Live updates cross a SignalR hub and a projection; generous, but never a sleep.
         SetDefaultExpectTimeout(20_000);
 
-    [Fact]
-    public async Task Collaborators_see_each_others_changes_live_and_the_owner_sees_the_order_placed()
+    [Theory]
+    [InlineData(1280)]
+    [InlineData(390)]
+    public async Task Collaborators_see_each_others_changes_live_and_the_owner_sees_the_order_placed(int width)
     {
         await using var server = await ServerUnderTest.StartAsync();
         await using var chromium = await Chromium.LaunchAsync();
         var unitPrice = await UnitPriceAsync(server, Beans);
 
-        var alice = new CartPage(await chromium.NewPageAsync(server.BaseAddress), "alice");
-        var bob = new CartPage(await chromium.NewPageAsync(server.BaseAddress), "bob");
+        var alice = new CartPage(await chromium.NewPageAsync(server.BaseAddress, width), "alice");
+        var bob = new CartPage(await chromium.NewPageAsync(server.BaseAddress, width), "bob");
 
         await alice.OpenAsync();
         await alice.SignInAsync();
@@ -45,10 +47,12 @@ public sealed class SharedCartTests
         await bob.ExpectQuantityAsync(Beans, 3);
         await bob.ExpectTotalAsync(unitPrice * 3);
         await Expect(bob.Part("cart-version")).ToHaveTextAsync(await alice.Part("cart-version").InnerTextAsync());
+        await alice.AssertFitsAsync("alice's shared cart");
+        await bob.AssertFitsAsync("bob's shared cart");
 
         await alice.Page.ScreenshotAsync(new PageScreenshotOptions
         {
-            Path = Path.Combine(Path.GetTempPath(), "cartorders-web.png"),
+            Path = Path.Combine(Path.GetTempPath(), $"cartorders-web{Suffix(width)}.png"),
             FullPage = true,
             Animations = ScreenshotAnimations.Disabled,
         });
@@ -58,10 +62,12 @@ public sealed class SharedCartTests
         await Expect(alice.Part("order-total")).ToContainTextAsync(Amount(unitPrice * 3));
         await Expect(alice.Part("cart-status")).ToHaveTextAsync("Checked out");
         await Expect(bob.Part("cart-status")).ToHaveTextAsync("Checked out");
+        await alice.AssertFitsAsync("alice's order");
+        await bob.AssertFitsAsync("bob's checked-out cart");
 
         await alice.Page.ScreenshotAsync(new PageScreenshotOptions
         {
-            Path = Path.Combine(Path.GetTempPath(), "cartorders-web-order.png"),
+            Path = Path.Combine(Path.GetTempPath(), $"cartorders-web-order{Suffix(width)}.png"),
             FullPage = true,
             Animations = ScreenshotAnimations.Disabled,
         });
@@ -76,6 +82,9 @@ public sealed class SharedCartTests
         var products = await http.GetFromJsonAsync<List<Product>>("/api/products", TestContext.Current.CancellationToken);
         return Assert.Single(products!, product => product.ProductId == productId).UnitPrice;
     }
+
+    /// <summary>Desktop screenshots keep their plain names; narrower ones say their width.</summary>
+    private static string Suffix(int width) => width == 1280 ? "" : $"-{width}";
 
     private static string Amount(decimal value) =>
         value.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
