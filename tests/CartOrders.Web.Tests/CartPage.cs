@@ -110,7 +110,16 @@ internal sealed class CartPage(IPage page, string userId)
         var text = quantity.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await line.GetByTestId("line-quantity").FillAsync(text);
         await line.GetByTestId("line-update").ClickAsync();
-        await Expect(line).ToHaveAttributeAsync("data-quantity", text);
+        try
+        {
+            await Expect(line).ToHaveAttributeAsync("data-quantity", text);
+        }
+        catch (PlaywrightException error)
+        {
+            // Say what the page showed: the line's own error, a conflict, or the page's alert.
+            var shown = string.Join(" | ", await Page.Locator("[data-testid=line-error]:visible, [data-testid=line-conflict]:visible, [data-testid=error]:visible").AllInnerTextsAsync());
+            throw new PlaywrightException($"{error.Message}{Environment.NewLine}The page showed: {(shown.Length == 0 ? "nothing" : shown)}; page errors: {string.Join(" | ", _pageErrors)}", error);
+        }
     }
 
     public async Task CheckOutAsync(string name, string line1, string postalCode, string city, string country)
