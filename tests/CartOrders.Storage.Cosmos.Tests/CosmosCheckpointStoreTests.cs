@@ -1,3 +1,5 @@
+using CartOrders.Testing;
+
 namespace CartOrders.Storage.Cosmos.Tests;
 
 /// <summary>
@@ -55,7 +57,7 @@ public sealed class CosmosCheckpointStoreTests(CosmosContractDatabase fixture) :
     [Fact]
     public async Task Each_checkpoint_call_is_logged_and_counted_under_its_own_operation_name()
     {
-        var log = new OperationLog();
+        var log = new CapturingLogger<CosmosRequests>();
         var store = new CosmosCheckpointStore(fixture.Database, new CosmosRequests(log));
         var subscription = "named-" + Guid.NewGuid().ToString("N");
 
@@ -65,41 +67,8 @@ public sealed class CosmosCheckpointStoreTests(CosmosContractDatabase fixture) :
         Assert.True(await store.TrySaveAsync(subscription, "2", read!.Version, Ct));
         await store.SaveAsync(subscription, "3", Ct);
 
-        Assert.Equal(["read-checkpoint", "create-checkpoint", "read-checkpoint", "replace-checkpoint", "save-checkpoint"], log.Operations);
+        Assert.Equal(["read-checkpoint", "create-checkpoint", "read-checkpoint", "replace-checkpoint", "save-checkpoint"], log.Entries.Select(e => e.Values.GetValueOrDefault("Operation")).OfType<string>());
     }
 
     private CosmosCheckpointStore Store() => new(fixture.Database, fixture.Requests);
-
-    /// <summary>The operation of each request <see cref="CosmosRequests"/> logs, in order.</summary>
-    private sealed class OperationLog : Microsoft.Extensions.Logging.ILogger<CosmosRequests>
-    {
-        private readonly List<string> _operations = [];
-
-        public IReadOnlyList<string> Operations
-        {
-            get
-            {
-                lock (_operations)
-                {
-                    return [.. _operations];
-                }
-            }
-        }
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
-
-        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (state is IEnumerable<KeyValuePair<string, object?>> values && values.FirstOrDefault(v => v.Key == "Operation").Value is string operation)
-            {
-                lock (_operations)
-                {
-                    _operations.Add(operation);
-                }
-            }
-        }
-    }
 }

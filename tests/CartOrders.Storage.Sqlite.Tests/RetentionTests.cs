@@ -1,5 +1,6 @@
 using System.Text;
 using CartOrders.Application.Ports;
+using CartOrders.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -108,7 +109,7 @@ public sealed class RetentionTests : IAsyncDisposable
     [Fact]
     public async Task A_sweep_logs_what_it_deleted_and_nothing_when_it_deleted_nothing()
     {
-        var log = new LogRecorder<SqliteRetention>();
+        var log = new CapturingLogger<SqliteRetention>();
         var retention = new SqliteRetention(_database, Options.Create(_options), _clock, log);
         var checkpoints = new SqliteCheckpointStore(_database);
         var parking = new SqliteParkedEventStore(_database);
@@ -128,13 +129,13 @@ public sealed class RetentionTests : IAsyncDisposable
                 (LogLevel.Information, "Retention: removed the checkpoint and parked events of retired subscription old-reporting (3 rows)"),
                 (LogLevel.Information, "Retention: deleted 1 idempotency records past their retention"),
             ],
-            log.Entries);
+            log.Entries.Select(e => (e.Level, e.Message)));
     }
 
     [Fact]
     public async Task A_failed_sweep_is_logged_and_the_hosted_service_keeps_running()
     {
-        var log = new LogRecorder<SqliteRetention>();
+        var log = new CapturingLogger<SqliteRetention>();
         var options = new SqliteStoreOptions { Path = Path.Combine(_folder.FullName, "closed.db"), SweepInterval = TimeSpan.FromMilliseconds(100) };
         var closed = new SqliteDatabase(Options.Create(options), NullLogger<SqliteDatabase>.Instance);
         await closed.DisposeAsync();
@@ -144,7 +145,7 @@ public sealed class RetentionTests : IAsyncDisposable
         try
         {
             var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (log.Entries.Count(e => e is (LogLevel.Warning, "Retention sweep failed; it runs again at the next interval")) < 2)
+            while (log.Entries.Count(e => (e.Level, e.Message) is (LogLevel.Warning, "Retention sweep failed; it runs again at the next interval")) < 2)
             {
                 Assert.True(DateTime.UtcNow < deadline, "two failed sweeps were not logged within 20 s");
                 await Task.Delay(20, Ct);
