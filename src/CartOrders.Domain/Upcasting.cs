@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using CartOrders.Domain.Carts;
+using CartOrders.Domain.Orders;
 
 namespace CartOrders.Domain;
 
@@ -126,7 +128,7 @@ public sealed class UpcasterChain
 /// <summary>Every upcaster of the product, registered beside the events they serve (Carts, Orders).</summary>
 public static class EventUpcasters
 {
-    public static UpcasterChain Chain { get; } = new(CartOrders.Domain.Carts.CartEventUpcasters.All.Concat(CartOrders.Domain.Orders.OrderEventUpcasters.All));
+    public static UpcasterChain Chain { get; } = new(CartEventUpcasters.All.Concat(OrderEventUpcasters.All));
 }
 
 /// <summary>Small helpers for writing upcasters.</summary>
