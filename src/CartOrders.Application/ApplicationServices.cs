@@ -6,6 +6,7 @@ using CartOrders.Domain.Catalog;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CartOrders.Application;
 
@@ -45,7 +46,8 @@ public static class ApplicationServices
         services.AddSingleton<IFeedHandler>(sp => sp.GetRequiredService<THandler>());
         services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => new FeedPumpService(
             CreatePump<THandler>(sp),
-            sp.GetRequiredService<ILogger<FeedPumpService>>()));
+            sp.GetRequiredService<ILogger<FeedPumpService>>(),
+            (sp.GetService<IOptions<FeedPumpOptions>>()?.Value ?? new FeedPumpOptions()).BatchInterval));
         return services;
     }
 

@@ -39,6 +39,9 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
     private const int MaxGroup = 512;
     private static readonly long GatherTicks = Stopwatch.Frequency * 50 / 1_000_000;
 
+    /// <summary>While waits for followers bring none, one commit in this many waits again.</summary>
+    internal const int GatherRetry = 64;
+
     // Writes wait in _pending; the writer thread swaps the whole list out under the lock and
     // commits it while the next group gathers.
     private readonly object _gate = new();
@@ -52,6 +55,9 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
     private List<Write> _pending = new(MaxGroup);
     private bool _closed;
     private int _pendingCount;
+    private bool _gatherPaysOff = true;
+    private int _gatherSkipped;
+    private int _gatherWaits;
 
     /// <param name="connection">The open write connection, already set to <paramref name="synchronous"/>.</param>
     /// <param name="synchronous">The configured durability of durable writes: FULL or NORMAL.</param>
@@ -69,6 +75,9 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         // and the writer must not queue behind request work to start the next group.
         new Thread(Run) { IsBackground = true, Name = "SQLite writer" }.Start();
     }
+
+    /// <summary>How many times the writer has waited for followers before a commit, for tests and diagnostics.</summary>
+    internal int GatherWaits => Volatile.Read(ref _gatherWaits);
 
     /// <summary>The synchronous setting the last group committed with (FULL or NORMAL), for tests and diagnostics.</summary>
     internal string LastCommitSynchronous => Volatile.Read(ref _synchronous);
@@ -159,15 +168,27 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
     /// The writers acknowledged by the last commit usually come straight back with their next
     /// write, a few microseconds apart. When fewer are queued than the last group held, wait a
     /// moment (yielding the CPU to them) so they share this commit's fsync instead of each
-    /// paying for the next one. A lone writer never waits: its last group was 1.
+    /// paying for the next one. A lone writer never waits: its last group was 1. Nor does a writer
+    /// whose writes come one by one from unrelated callers (commands at a moderate rate, views,
+    /// checkpoints), where the wait only burns CPU: after a wait in which no write came, the next
+    /// waits are skipped, and one in <see cref="GatherRetry"/> commits tries again.
     /// </summary>
     private void GatherFollowers(int lastGroup)
     {
+        if (Volatile.Read(ref _pendingCount) >= lastGroup || (!_gatherPaysOff && ++_gatherSkipped % GatherRetry != 0))
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _gatherWaits);
+        var queued = Volatile.Read(ref _pendingCount);
         var deadline = Stopwatch.GetTimestamp() + GatherTicks;
         while (Volatile.Read(ref _pendingCount) < lastGroup && Stopwatch.GetTimestamp() < deadline)
         {
             Thread.Yield();
         }
+
+        _gatherPaysOff = Volatile.Read(ref _pendingCount) > queued;
     }
 
     private void CommitGroup(List<Write> group)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CartOrders.Application.Feed;
 using CartOrders.Application.Ports;
 using CartOrders.Domain;
@@ -55,6 +56,46 @@ public sealed class PumpServiceTests
         Assert.NotNull(service.ExecuteTask);
         Assert.True(service.ExecuteTask.IsCompletedSuccessfully);
         Assert.Null(await h.Checkpoints.LoadAsync(handler.Subscription, Ct));
+    }
+
+    [Fact]
+    public async Task An_event_after_a_quiet_time_is_handled_at_once_and_the_events_that_follow_within_the_batch_interval_as_one_batch()
+    {
+        await using var h = new Harness();
+        var handler = new ScriptedHandler(fail: []);
+        var interval = TimeSpan.FromSeconds(3);
+        using var service = new FeedPumpService(new FeedPump(h.Feed, h.Checkpoints, handler, h.Parking, NullLogger<FeedPump>.Instance), NullLogger<FeedPumpService>.Instance, interval);
+        await service.StartAsync(Ct);
+
+        var clock = Stopwatch.StartNew();
+        await h.Cart("c1", new CreateCart(Alice, new CartId("c1")));
+        await handler.Handled(1).WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        var first = clock.Elapsed;
+        for (var i = 0; i < 3; i++)
+        {
+            // Each its own append and commit, each waking the pump.
+            await h.Cart("c1", new AddItem(Alice, Product(i), 1));
+        }
+
+        await handler.Handled(4).WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        var rest = clock.Elapsed;
+        await service.StopAsync(Ct);
+
+        Assert.True(first < interval, $"the first event waited {first} after a quiet time");
+        Assert.True(rest >= interval, $"the next batch began {rest} after the first, before the interval");
+        Assert.Equal([1L, 2L, 3L, 4L], handler.Deliveries);
+        Assert.Equal(2, handler.Batches);
+    }
+
+    [Theory]
+    [InlineData("-00:00:00.001", false)]
+    [InlineData("00:00:00", true)]
+    [InlineData("00:00:01", true)]
+    [InlineData("00:00:01.001", false)]
+    public void The_batch_interval_is_between_zero_and_one_second(string interval, bool valid)
+    {
+        Assert.Equal(valid, new FeedPumpOptions { BatchInterval = TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture) }.IsValid);
+        Assert.Equal(TimeSpan.FromMilliseconds(5), new FeedPumpOptions().BatchInterval);
     }
 
     /// <summary>
@@ -130,6 +171,8 @@ public sealed class PumpServiceTests
         public Task Handled(long version) => _handledUpTo.Reached(version);
 
         public Task Attempted(int count) => _attempts.Reached(count);
+
+        public long Batches => _attempts.Value;
 
         public Task HandleAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CartOrders.Application.Feed;
 using CartOrders.Bench;
 using CartOrders.Reliability.Tests.Support;
 
@@ -19,6 +20,7 @@ public sealed class StartupFailureTests
         { "WEBSITE_SITE_NAME", "cartorders-app", "Auth:DevelopmentTokens must be false in Azure (WEBSITE_SITE_NAME is set)" },
         { "FUNCTIONS_WORKER_RUNTIME", "dotnet-isolated", "Auth:DevelopmentTokens must be false in Azure (FUNCTIONS_WORKER_RUNTIME is set)" },
         { "Store__Provider", "Cosmos", "Cosmos: set Cosmos:ConnectionString" },
+        { "Feed__BatchInterval", "00:00:02", FeedPumpOptions.Invalid },
     };
 
     [Theory]

@@ -108,6 +108,42 @@ public sealed class DurabilityTests
         await beforeDerived.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
     }
 
+    [Fact]
+    public async Task The_writer_stops_waiting_for_followers_who_do_not_come_and_tries_again_later()
+    {
+        await using var store = new TempDatabase(new SqliteStoreOptions());
+        var writer = store.Database.Writer;
+
+        // Each round: a group of two writes, then a lone write. After a group of two the writer
+        // waits for a second write to join the lone one; none comes. It waits the first time only,
+        // then again one in SqliteWriter.GatherRetry commits that could wait.
+        async Task RoundAsync()
+        {
+            using var hold = new ManualResetEventSlim();
+            var held = writer.WriteAsync(_ => hold.Wait(TimeSpan.FromSeconds(10)), TestContext.Current.CancellationToken);
+            var pair = new[]
+            {
+                writer.WriteAsync(_ => 1, TestContext.Current.CancellationToken),
+                writer.WriteAsync(_ => 2, TestContext.Current.CancellationToken),
+            };
+            hold.Set();
+            Assert.True(await held);
+            await Task.WhenAll(pair);
+            await writer.WriteAsync(_ => 3, TestContext.Current.CancellationToken);
+        }
+
+        await RoundAsync();
+        Assert.Equal(1, writer.GatherWaits);
+        for (var round = 2; round <= SqliteWriter.GatherRetry; round++)
+        {
+            await RoundAsync();
+        }
+
+        Assert.Equal(1, writer.GatherWaits);
+        await RoundAsync();
+        Assert.Equal(2, writer.GatherWaits);
+    }
+
     /// <summary>The synchronous setting of the writer's own connection, read in a write of its own.</summary>
     internal static Task<long> WriterSynchronousAsync(SqliteDatabase database) =>
         database.Writer.WriteAsync(statements =>

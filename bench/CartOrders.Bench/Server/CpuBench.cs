@@ -45,7 +45,7 @@ internal static class CpuBench
         using var server = await ServerProcess.StartAsync(dll, cancellationToken);
         using var api = new ApiClient(server.BaseAddress, connections: 256);
         var load = new CommandLoad(api, await Fleet.CreateAsync(api, "cpu", users: 200, cartsPerUser: 2, cancellationToken));
-        await load.WarmUpAsync(options, cancellationToken);
+        await load.WarmUpAsync(options, server, cancellationToken);
         await HttpBench.CaughtUpAsync(api, cancellationToken);
         var warmup = TimeSpan.FromSeconds(1);
         var meter = CpuMeter.Start(server);

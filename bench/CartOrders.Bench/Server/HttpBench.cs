@@ -24,7 +24,7 @@ internal static class HttpBench
         report.ServerBuild ??= Machine.DescribeBuild(options.ServerDll);
         using var api = new ApiClient(server.BaseAddress, connections: 512);
         var load = new CommandLoad(api, await Fleet.CreateAsync(api, "http", users: 500, cartsPerUser: 2, cancellationToken));
-        await load.WarmUpAsync(options, cancellationToken);
+        await load.WarmUpAsync(options, server, cancellationToken);
 
         // The most it serves first: the tail-latency target is set at a share of it, so it holds
         // the same meaning on a machine twice as fast or twice as slow.

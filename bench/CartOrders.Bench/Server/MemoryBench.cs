@@ -23,7 +23,7 @@ internal static class MemoryBench
         await MeasureConnectionsAsync(server, api, options, report, cancellationToken);
 
         var load = new CommandLoad(api, await Fleet.CreateAsync(api, "memory", users: 500, cartsPerUser: 2, cancellationToken));
-        await load.WarmUpAsync(options, cancellationToken);
+        await load.WarmUpAsync(options, server, cancellationToken);
         await HttpBench.CaughtUpAsync(api, cancellationToken);
         long peak = 0;
         var result = await load.ClosedLoopAsync(64, TimeSpan.FromSeconds(2), options.Duration, () => Interlocked.Exchange(ref peak, Math.Max(Interlocked.Read(ref peak), server.WorkingSetBytes())), cancellationToken);

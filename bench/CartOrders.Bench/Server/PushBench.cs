@@ -36,7 +36,7 @@ internal static class PushBench
                 await api.SubscribeAsync(watcherUser, owner.Carts[0], watcher.ConnectionId, cancellationToken);
             }
 
-            await load.WarmUpAsync(options, cancellationToken);
+            await load.WarmUpAsync(options, server, cancellationToken);
             await HttpBench.CaughtUpAsync(api, cancellationToken);
             await ProbeAsync(probes, TimeSpan.FromSeconds(2), cancellationToken);
             Console.WriteLine($"   idle: {Probes} probes for {options.Duration.TotalSeconds:0} s");

@@ -131,10 +131,37 @@ internal sealed class ServerProcess : IDisposable
     }
 
     /// <summary>CPU time the server has used (user and kernel), from /proc/&lt;pid&gt;/stat.</summary>
-    public TimeSpan CpuTime()
+    public TimeSpan CpuTime() => StatCpuTime($"/proc/{_process.Id}/stat");
+
+    /// <summary>
+    /// CPU time the server's threads named <paramref name="threadName"/> (their <c>comm</c>, at most
+    /// 15 characters, e.g. <c>.NET Tiered Com</c> for the JIT's background compilation) have used.
+    /// </summary>
+    public TimeSpan ThreadCpuTime(string threadName)
+    {
+        var total = TimeSpan.Zero;
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{_process.Id}/task"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') == threadName)
+                {
+                    total += StatCpuTime(Path.Combine(task, "stat"));
+                }
+            }
+            catch (IOException)
+            {
+                // The thread ended between listing and reading.
+            }
+        }
+
+        return total;
+    }
+
+    private static TimeSpan StatCpuTime(string statPath)
     {
         // Fields 14 and 15 (utime, stime) in clock ticks, after the parenthesized command name.
-        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var stat = File.ReadAllText(statPath);
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
         return TimeSpan.FromSeconds(ticks / 100.0);

@@ -1,22 +1,60 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CartOrders.Application.Feed;
 
+/// <summary>Settings of the hosted feed pumps (section <c>Feed</c>).</summary>
+public sealed class FeedPumpOptions
+{
+    public const string Section = "Feed";
+
+    /// <summary>
+    /// The least time from the start of one batch to the start of the next while events keep
+    /// coming (0 to 1 s). An event that arrives when the subscription has been idle this long is
+    /// handled at once; under a steady load the events of this interval are handled as one batch,
+    /// with one feed read and one checkpoint write, instead of a batch per command.
+    /// </summary>
+    public TimeSpan BatchInterval { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    public const string Invalid = "Feed:BatchInterval must be between 0 and 1 second.";
+
+    public bool IsValid => BatchInterval >= TimeSpan.Zero && BatchInterval <= TimeSpan.FromSeconds(1);
+}
+
 /// <summary>
 /// Runs a feed pump for the life of the host: full batches back to back while the subscription is
-/// behind, otherwise a wait for the store's append signal (or the poll interval). Failures back off and retry the
-/// same batch, so nothing is skipped.
+/// behind, otherwise a wait for the store's append signal (or the poll interval), no sooner than
+/// <see cref="FeedPumpOptions.BatchInterval"/> after the last batch began. Failures back off and
+/// retry the same batch, so nothing is skipped.
 /// </summary>
-public sealed partial class FeedPumpService(FeedPump pump, ILogger<FeedPumpService> logger) : BackgroundService
+public sealed partial class FeedPumpService(FeedPump pump, ILogger<FeedPumpService> logger, TimeSpan batchInterval = default) : BackgroundService
 {
     private static readonly TimeSpan s_pollInterval = TimeSpan.FromSeconds(1);
 
+    private long _batchStarted;
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         BackgroundTurns.RunAsync(
-            // Only a full batch says more may be waiting; after a smaller one the pump is caught up
-            // as of its read, and the wait (which looks at the feed before it sleeps) is the next step.
-            async token => await pump.RunOnceAsync(cancellationToken: token) >= FeedPump.DefaultBatchSize,
+            async token =>
+            {
+                _batchStarted = Stopwatch.GetTimestamp();
+                var handled = await pump.RunOnceAsync(cancellationToken: token);
+
+                // Only a full batch says more may be waiting; after a smaller one the pump is caught up
+                // as of its read, and the wait (which looks at the feed before it sleeps) is the next step.
+                if (handled >= FeedPump.DefaultBatchSize)
+                {
+                    return true;
+                }
+
+                if (handled > 0 && batchInterval - Stopwatch.GetElapsedTime(_batchStarted) is { Ticks: > 0 } rest)
+                {
+                    await Task.Delay(rest, token);
+                }
+
+                return false;
+            },
             token => pump.WaitForEventsAsync(s_pollInterval, token),
             (error, failures, delay) => LogFailure(logger, error, pump.Subscription, failures, delay),
             stoppingToken);

@@ -1,6 +1,7 @@
 using CartOrders.Api.Health;
 using CartOrders.Application;
 using CartOrders.Application.Abandonment;
+using CartOrders.Application.Feed;
 using CartOrders.Application.Integration;
 using CartOrders.Application.Projections;
 using CartOrders.Messaging.ServiceBus;
@@ -18,6 +19,9 @@ public static class FeedServices
     public static WebApplicationBuilder AddFeedPumps(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<FeedPumpOptions>().Bind(builder.Configuration.GetSection(FeedPumpOptions.Section))
+            .Validate(o => o.IsValid, FeedPumpOptions.Invalid)
+            .ValidateOnStart();
         builder.Services.AddFeedPump<Projector>();
         builder.Services.AddFeedPump<OrderPlacement>();
         builder.Services.AddIntegrationPublishing(builder.Configuration);
