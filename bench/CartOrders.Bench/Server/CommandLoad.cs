@@ -192,9 +192,13 @@ internal sealed class CommandLoad(ApiClient api, IReadOnlyList<(BenchUser User, 
             }
         }
 
-        var dispatcher = new Thread(Dispatch) { IsBackground = true, Name = "load dispatcher" };
-        dispatcher.Start();
-        await drained.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        using (NoGcWindow.Start())
+        {
+            var dispatcher = new Thread(Dispatch) { IsBackground = true, Name = "load dispatcher" };
+            dispatcher.Start();
+            await drained.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        }
+
         if (skipped > 0)
         {
             failed += skipped;
