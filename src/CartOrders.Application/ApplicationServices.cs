@@ -40,14 +40,20 @@ public static class ApplicationServices
     /// also registered as an <see cref="IFeedHandler"/>, so the replay of parked events finds it by
     /// its subscription name.
     /// </summary>
-    public static IServiceCollection AddFeedPump<THandler>(this IServiceCollection services)
+    /// <param name="services">The host's services.</param>
+    /// <param name="live">
+    /// People wait for what this subscription does (the projector's views and pushes): it handles
+    /// each event as it comes. Otherwise its batches start <see cref="FeedPumpOptions.BatchInterval"/>
+    /// apart while events keep coming.
+    /// </param>
+    public static IServiceCollection AddFeedPump<THandler>(this IServiceCollection services, bool live = false)
         where THandler : class, IFeedHandler
     {
         services.AddSingleton<IFeedHandler>(sp => sp.GetRequiredService<THandler>());
         services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => new FeedPumpService(
             CreatePump<THandler>(sp),
             sp.GetRequiredService<ILogger<FeedPumpService>>(),
-            (sp.GetService<IOptions<FeedPumpOptions>>()?.Value ?? new FeedPumpOptions()).BatchInterval));
+            live ? TimeSpan.Zero : (sp.GetService<IOptions<FeedPumpOptions>>()?.Value ?? new FeedPumpOptions()).BatchInterval));
         return services;
     }
 

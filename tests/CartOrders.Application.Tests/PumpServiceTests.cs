@@ -95,7 +95,7 @@ public sealed class PumpServiceTests
     public void The_batch_interval_is_between_zero_and_one_second(string interval, bool valid)
     {
         Assert.Equal(valid, new FeedPumpOptions { BatchInterval = TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture) }.IsValid);
-        Assert.Equal(TimeSpan.FromMilliseconds(5), new FeedPumpOptions().BatchInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(20), new FeedPumpOptions().BatchInterval);
     }
 
     /// <summary>

@@ -10,12 +10,14 @@ public sealed class FeedPumpOptions
     public const string Section = "Feed";
 
     /// <summary>
-    /// The least time from the start of one batch to the start of the next while events keep
-    /// coming (0 to 1 s). An event that arrives when the subscription has been idle this long is
-    /// handled at once; under a steady load the events of this interval are handled as one batch,
-    /// with one feed read and one checkpoint write, instead of a batch per command.
+    /// For the subscriptions no one watches live (order placement, the integration publisher; not
+    /// the projector, whose views and pushes people wait for): the least time from the start of
+    /// one batch to the start of the next while events keep coming (0 to 1 s). An event that
+    /// arrives when the subscription has been idle this long is handled at once; under a steady
+    /// load the events of this interval are handled as one batch, with one feed read and one
+    /// checkpoint write, instead of a batch per command.
     /// </summary>
-    public TimeSpan BatchInterval { get; set; } = TimeSpan.FromMilliseconds(5);
+    public TimeSpan BatchInterval { get; set; } = TimeSpan.FromMilliseconds(20);
 
     public const string Invalid = "Feed:BatchInterval must be between 0 and 1 second.";
 
@@ -33,6 +35,11 @@ public sealed partial class FeedPumpService(FeedPump pump, ILogger<FeedPumpServi
     private static readonly TimeSpan s_pollInterval = TimeSpan.FromSeconds(1);
 
     private long _batchStarted;
+
+    public string Subscription => pump.Subscription;
+
+    /// <summary>The least time between the starts of two batches while events keep coming; zero for a live subscription.</summary>
+    public TimeSpan BatchInterval => batchInterval;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         BackgroundTurns.RunAsync(

@@ -22,7 +22,7 @@ public static class FeedServices
         builder.Services.AddOptions<FeedPumpOptions>().Bind(builder.Configuration.GetSection(FeedPumpOptions.Section))
             .Validate(o => o.IsValid, FeedPumpOptions.Invalid)
             .ValidateOnStart();
-        builder.Services.AddFeedPump<Projector>();
+        builder.Services.AddFeedPump<Projector>(live: true);
         builder.Services.AddFeedPump<OrderPlacement>();
         builder.Services.AddIntegrationPublishing(builder.Configuration);
         builder.Services.AddFeedPump<IntegrationPublisherHandler>();
