@@ -34,6 +34,7 @@ public sealed class HttpPartsTests
     [InlineData("\"3\", \"4\"")]
     [InlineData("\"9999999999999999999\"")]
     [InlineData("\"99999999999999999999\"")]
+    [InlineData("\"0000000000000000000003\"")]
     public void Any_other_If_Match_is_invalid(string header)
     {
         var error = Assert.Throws<ProblemException>(() => ETags.ParseIfMatch(Request(("If-Match", header))));
