@@ -1,0 +1,126 @@
+using System.Text;
+using CartOrders.Application.Ports;
+using CartOrders.CosmosServer;
+using Microsoft.Azure.Cosmos;
+
+namespace CartOrders.Storage.Cosmos.Tests;
+
+/// <summary>
+/// How the Cosmos store answers what a healthy endpoint seldom says: a write that lost a race (409,
+/// 412, 404) is tried again, a failure is reported, and a race that never ends is given up. The
+/// faults are injected by the local Cosmos server, so these tests always run on it.
+/// </summary>
+public sealed class CosmosFaultTests(LocalCosmosDatabase fixture) : IClassFixture<LocalCosmosDatabase>, IDisposable
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private LocalCosmosServer Server => fixture.Server;
+
+    [Theory]
+    [InlineData("CreateItem", 409, 1)]
+    [InlineData("ReplaceItem", 412, 2)]
+    [InlineData("ReplaceItem", 404, 2)]
+    public async Task A_view_write_that_lost_a_race_reads_the_view_again_and_writes_once_more(string operation, int status, long version)
+    {
+        var views = new CosmosViewStore(fixture.Database, fixture.Requests);
+        var id = Guid.NewGuid().ToString("N");
+        if (version > 1)
+        {
+            Assert.True(await views.UpsertAsync(View(id, version - 1), 1, Ct));
+        }
+
+        var before = Count(operation, id);
+        Server.Faults.Add(new CosmosFault { StatusCode = status, When = r => IsView(r, operation, id) });
+
+        Assert.True(await views.UpsertAsync(View(id, version), 1, Ct));
+
+        Assert.Equal(2, Count(operation, id) - before);
+        Assert.Equal(version, (await views.GetAsync("cart", id, 1, Ct))?.Version);
+    }
+
+    [Fact]
+    public async Task A_view_write_that_loses_ten_races_in_a_row_gives_up_naming_the_view()
+    {
+        var views = new CosmosViewStore(fixture.Database, fixture.Requests);
+        var id = Guid.NewGuid().ToString("N");
+        Assert.True(await views.UpsertAsync(View(id, 1), 1, Ct));
+        var before = Count("ReplaceItem", id);
+        Server.Faults.Add(new CosmosFault { StatusCode = 412, Times = int.MaxValue, When = r => IsView(r, "ReplaceItem", id) });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => views.UpsertAsync(View(id, 2), 1, Ct));
+
+        Assert.Equal($"The cart view '{id}' changed under 10 write attempts in a row.", error.Message);
+        Assert.Equal(10, Count("ReplaceItem", id) - before);
+    }
+
+    [Theory]
+    [InlineData("CreateItem")]
+    [InlineData("ReplaceItem")]
+    public async Task A_view_write_the_store_fails_is_reported_and_not_tried_again(string operation)
+    {
+        var views = new CosmosViewStore(fixture.Database, fixture.Requests);
+        var id = Guid.NewGuid().ToString("N");
+        if (operation == "ReplaceItem")
+        {
+            Assert.True(await views.UpsertAsync(View(id, 1), 1, Ct));
+        }
+
+        var before = Count(operation, id);
+        Server.Faults.Add(new CosmosFault { StatusCode = 500, When = r => IsView(r, operation, id) });
+
+        var error = await Assert.ThrowsAsync<CosmosException>(() => views.UpsertAsync(View(id, 2), 1, Ct));
+
+        Assert.Equal(500, (int)error.StatusCode);
+        Assert.Equal(1, Count(operation, id) - before);
+    }
+
+    [Fact]
+    public async Task A_save_of_the_generations_is_refused_when_they_are_gone_and_reported_when_the_store_fails()
+    {
+        var views = new CosmosViewStore(fixture.Database, fixture.Requests);
+        var current = await views.ReadAsync(Ct);
+        if (current.ETag is null)
+        {
+            Assert.True(await views.TrySaveAsync(current, Ct));
+            current = await views.ReadAsync(Ct);
+        }
+
+        Server.Faults.Add(new CosmosFault { StatusCode = 404, When = r => r.Operation == "ReplaceItem" && r.Container == "leases" });
+        Assert.False(await views.TrySaveAsync(current with { LiveVersion = current.LiveVersion + 1 }, Ct));
+
+        Server.Faults.Add(new CosmosFault { StatusCode = 500, When = r => r.Operation == "ReplaceItem" && r.Container == "leases" });
+        var error = await Assert.ThrowsAsync<CosmosException>(() => views.TrySaveAsync(current with { LiveVersion = current.LiveVersion + 1 }, Ct));
+        Assert.Equal(500, (int)error.StatusCode);
+        Assert.Equal(current.LiveVersion, (await views.ReadAsync(Ct)).LiveVersion);
+    }
+
+    [Fact]
+    public async Task Dropping_views_another_writer_deleted_first_goes_on_and_a_delete_the_store_fails_is_reported()
+    {
+        var views = new CosmosViewStore(fixture.Database, fixture.Requests);
+        var live = (await views.ReadAsync(Ct)).Live;
+        var gone = live + 10;
+        var failing = live + 11;
+        var id = Guid.NewGuid().ToString("N");
+        Assert.True(await views.UpsertAsync(View(id, 1), gone, Ct));
+        Assert.True(await views.UpsertAsync(View(id, 1), failing, Ct));
+
+        Server.Faults.Add(new CosmosFault { StatusCode = 404, When = r => r.Operation == "DeleteItem" && r.Container == "views" });
+        await views.DropAsync(gone, Ct);
+
+        Server.Faults.Add(new CosmosFault { StatusCode = 500, When = r => r.Operation == "DeleteItem" && r.Container == "views" });
+        var error = await Assert.ThrowsAsync<CosmosException>(() => views.DropAsync(failing, Ct));
+        Assert.Equal(500, (int)error.StatusCode);
+        Assert.NotNull(await views.GetAsync("cart", id, failing, Ct));
+    }
+
+    public void Dispose() => Server.Faults.Clear();
+
+    private static bool IsView(CosmosRequest request, string operation, string id) =>
+        request.Operation == operation && request.Container == "views" && request.PartitionKey?.Contains(id, StringComparison.Ordinal) == true;
+
+    private int Count(string operation, string id) => Server.Requests.Count(r => IsView(r.Request, operation, id));
+
+    private static ViewDocument View(string id, long version) =>
+        new("cart", id, version, ["alice"], Encoding.UTF8.GetBytes("{\"status\":\"open\"}"), DateTimeOffset.UtcNow);
+}
