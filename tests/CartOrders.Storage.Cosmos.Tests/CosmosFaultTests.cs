@@ -1,7 +1,11 @@
 using System.Text;
 using CartOrders.Application.Ports;
 using CartOrders.CosmosServer;
+using CartOrders.Testing;
 using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace CartOrders.Storage.Cosmos.Tests;
 
@@ -112,6 +116,42 @@ public sealed class CosmosFaultTests(LocalCosmosDatabase fixture) : IClassFixtur
         var error = await Assert.ThrowsAsync<CosmosException>(() => views.DropAsync(failing, Ct));
         Assert.Equal(500, (int)error.StatusCode);
         Assert.NotNull(await views.GetAsync("cart", id, failing, Ct));
+    }
+
+    [Fact]
+    public async Task A_failed_retention_sweep_is_logged_and_the_next_one_an_interval_later_removes_what_the_retired_subscription_left()
+    {
+        var retired = "retired-" + Guid.NewGuid().ToString("N")[..8];
+        var options = new CosmosStoreOptions { ConnectionString = fixture.ConnectionString, DatabaseName = fixture.Database.Options.DatabaseName, SweepInterval = TimeSpan.FromSeconds(1) };
+        options.RetiredSubscriptions.Add(retired);
+        using var database = new CosmosDatabase(Options.Create(options), fixture.Requests, NullLogger<CosmosDatabase>.Instance);
+        var checkpoints = new CosmosCheckpointStore(database, fixture.Requests);
+        await checkpoints.SaveAsync(retired, "42", Ct);
+        var log = new CapturingLogger<CosmosRetention>();
+        using var retention = new CosmosRetention(database, fixture.Requests, TimeProvider.System, log);
+        Server.Faults.Add(new CosmosFault { StatusCode = 500, When = r => r.Operation == "DeleteItem" && r.Container == "leases" });
+
+        await retention.StartAsync(Ct);
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (await checkpoints.LoadAsync(retired, Ct) is not null)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the retired checkpoint was not removed within 30 s");
+                await Task.Delay(50, Ct);
+            }
+
+            Assert.False(retention.ExecuteTask!.IsCompleted);
+        }
+        finally
+        {
+            await retention.StopAsync(CancellationToken.None);
+        }
+
+        var failed = Assert.Single(log.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Equal("Retention sweep failed; it runs again at the next interval", failed.Message);
+        Assert.IsType<CosmosException>(failed.Exception);
+        Assert.Contains(log.Entries, e => (e.Level, e.Message) == (LogLevel.Information, $"Retention: removed the checkpoint and parked events of retired subscription {retired} (1 items)"));
     }
 
     public void Dispose() => Server.Faults.Clear();

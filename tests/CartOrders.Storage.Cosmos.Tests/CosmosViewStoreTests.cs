@@ -34,6 +34,18 @@ public sealed class CosmosViewStoreTests(CosmosContractDatabase fixture) : IClas
         await Assert.ThrowsAsync<ArgumentException>(() => views.UpsertAsync(View("cart-line", Guid.NewGuid().ToString("N"), 1), 1, Ct));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("not a continuation")]
+    [InlineData("[{\"token\":\"x\",\"range\":{\"min\":\"\",\"max\":\"FF\"}}]")]
+    public async Task A_view_list_refuses_a_continuation_it_did_not_hand_out(string after)
+    {
+        var views = new CosmosViewStore(fixture.Database, fixture.Requests);
+
+        await Assert.ThrowsAsync<InvalidContinuationException>(() => views.ListForMemberAsync("cart", "alice", new PageRequest(10, after), Ct));
+        await Assert.ThrowsAsync<InvalidContinuationException>(() => views.ListByStatusAsync("cart", "open", DateTimeOffset.UtcNow, new PageRequest(10, after), Ct));
+    }
+
     [Fact]
     public async Task Dropping_a_generation_removes_its_views_only_and_the_live_one_cannot_be_dropped()
     {
