@@ -154,7 +154,82 @@ public sealed class CosmosFaultTests(LocalCosmosDatabase fixture) : IClassFixtur
         Assert.Contains(log.Entries, e => (e.Level, e.Message) == (LogLevel.Information, $"Retention: removed the checkpoint and parked events of retired subscription {retired} (1 items)"));
     }
 
+    [Fact]
+    public async Task Checkpoint_parking_and_tip_requests_the_store_fails_are_reported()
+    {
+        var checkpoints = new CosmosCheckpointStore(fixture.Database, fixture.Requests);
+        var parking = new CosmosParkedEventStore(fixture.Database, fixture.Requests);
+        using var events = new CosmosEventStore(fixture.Database, fixture.Requests);
+        var subscription = "failing-" + Guid.NewGuid().ToString("N")[..8];
+        var stream = "cart-" + Guid.NewGuid().ToString("N");
+        await events.AppendAsync(new AppendRequest(stream, 0, [Event()]), Ct);
+        using var stranger = new CosmosEventStore(fixture.Database, fixture.Requests);
+
+        async Task FailsAsync(string operation, string container, Func<Task> call)
+        {
+            Server.Faults.Add(new CosmosFault { StatusCode = 500, When = r => r.Operation == operation && r.Container == container });
+            var error = await Assert.ThrowsAsync<CosmosException>(call);
+            Assert.Equal(500, (int)error.StatusCode);
+            Server.Faults.Clear();
+        }
+
+        await FailsAsync("UpsertItem", "leases", () => checkpoints.SaveAsync(subscription, "1", Ct));
+        await FailsAsync("CreateItem", "leases", () => checkpoints.TrySaveAsync(subscription, "1", null, Ct));
+        await FailsAsync("ReadItem", "leases", () => checkpoints.LoadAsync(subscription, Ct));
+        await FailsAsync("CreateItem", "leases", () => parking.ParkAsync([Parked(subscription, stream, 1)], Ct));
+        await FailsAsync("ReadItem", "events", () => stranger.AppendAsync(new AppendRequest(stream, 1, [Event()]), Ct));
+        Assert.Null(await checkpoints.LoadAsync(subscription, Ct));
+
+        await parking.ParkAsync([Parked(subscription, stream, 1)], Ct);
+        await FailsAsync("DeleteItem", "leases", () => parking.RemoveAsync(subscription, stream, 1, Ct));
+        Assert.Single(await parking.ListAsync(subscription, Ct));
+    }
+
+    [Fact]
+    public async Task Parking_goes_on_when_an_unpark_finds_the_event_gone_or_the_list_of_parked_streams_lost_a_race()
+    {
+        var parking = new CosmosParkedEventStore(fixture.Database, fixture.Requests);
+        var subscription = "racing-" + Guid.NewGuid().ToString("N")[..8];
+        var stream = "cart-" + Guid.NewGuid().ToString("N");
+
+        Server.Faults.Add(new CosmosFault { StatusCode = 409, When = r => r.Operation == "CreateItem" && r.Container == "leases" && IsStreamsList(r, subscription) });
+        await parking.ParkAsync([Parked(subscription, stream, 1)], Ct);
+        Assert.Equal([stream], await parking.ParkedStreamsAsync(subscription, [stream], Ct));
+
+        Server.Faults.Add(new CosmosFault { StatusCode = 412, When = r => r.Operation == "ReplaceItem" && IsStreamsList(r, subscription) });
+        Server.Faults.Add(new CosmosFault { StatusCode = 404, When = r => r.Operation == "DeleteItem" && r.Container == "leases" });
+        await parking.RemoveAsync(subscription, stream, 1, Ct);
+        Assert.Empty(await parking.ParkedStreamsAsync(subscription, [stream], Ct));
+    }
+
+    [Fact]
+    public async Task A_list_of_parked_streams_that_loses_ten_races_in_a_row_gives_up_and_one_the_store_fails_is_reported()
+    {
+        var parking = new CosmosParkedEventStore(fixture.Database, fixture.Requests);
+        var subscription = "losing-" + Guid.NewGuid().ToString("N")[..8];
+        var stream = "cart-" + Guid.NewGuid().ToString("N");
+
+        Server.Faults.Add(new CosmosFault { StatusCode = 409, Times = int.MaxValue, When = r => r.Operation == "CreateItem" && IsStreamsList(r, subscription) });
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => parking.ParkAsync([Parked(subscription, stream, 1)], Ct));
+        Assert.Equal($"The parked streams of subscription '{subscription}' changed under 10 write attempts in a row.", error.Message);
+        Assert.Equal(10, Server.Requests.Count(r => r.Request.Operation == "CreateItem" && IsStreamsList(r.Request, subscription)));
+        Server.Faults.Clear();
+
+        Server.Faults.Add(new CosmosFault { StatusCode = 500, When = r => r.Operation == "CreateItem" && IsStreamsList(r, subscription) });
+        var failed = await Assert.ThrowsAsync<CosmosException>(() => parking.ParkAsync([Parked(subscription, stream, 1)], Ct));
+        Assert.Equal(500, (int)failed.StatusCode);
+    }
+
     public void Dispose() => Server.Faults.Clear();
+
+    private static bool IsStreamsList(CosmosRequest request, string subscription) =>
+        request.Container == "leases" && request.PartitionKey?.Contains(ParkedStreamsItem.IdOf(subscription), StringComparison.Ordinal) == true;
+
+    private static EventToAppend Event() =>
+        new(Guid.NewGuid(), "ItemAdded.v1", Encoding.UTF8.GetBytes("{\"n\":1}"), new EventMetadata("alice", DateTimeOffset.UtcNow));
+
+    private static ParkedEvent Parked(string subscription, string stream, long version) =>
+        new(subscription, new StoredEvent(stream, version, Guid.NewGuid(), "ItemAdded.v1", Encoding.UTF8.GetBytes("{\"n\":1}"), new EventMetadata("alice", DateTimeOffset.UtcNow)), "bug", DateTimeOffset.UtcNow);
 
     private static bool IsView(CosmosRequest request, string operation, string id) =>
         request.Operation == operation && request.Container == "views" && request.PartitionKey?.Contains(id, StringComparison.Ordinal) == true;
