@@ -1,8 +1,6 @@
 using System.Text;
 using CartOrders.Application.Ports;
 using CartOrders.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace CartOrders.Storage.Cosmos.Tests;
 
@@ -120,20 +118,11 @@ public sealed class CosmosEventStoreTests(CosmosContractDatabase fixture) : ICla
 
         foreach (var call in calls)
         {
-            using var database = new CosmosDatabase(
-                Options.Create(new CosmosStoreOptions { ConnectionString = fixture.ConnectionString, DatabaseName = $"cartorders-ready-test-{Guid.NewGuid():N}" }),
-                fixture.Requests,
-                NullLogger<CosmosDatabase>.Instance);
-            try
-            {
-                await call(database);
+            await using var own = fixture.Own();
 
-                Assert.Equal("/id", (await database.Leases.ReadContainerAsync(cancellationToken: Ct)).Resource.PartitionKeyPath);
-            }
-            finally
-            {
-                using var deleted = await database.Client.GetDatabase(database.Options.DatabaseName).DeleteStreamAsync(cancellationToken: Ct);
-            }
+            await call(own.Database);
+
+            Assert.Equal("/id", (await own.Database.Leases.ReadContainerAsync(cancellationToken: Ct)).Resource.PartitionKeyPath);
         }
     }
 

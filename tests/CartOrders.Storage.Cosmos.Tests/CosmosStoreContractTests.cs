@@ -50,6 +50,17 @@ public class CosmosContractDatabase : IAsyncLifetime
     internal static CosmosRequests RequestsLoggingTo(ILogger<CosmosRequests> logger) =>
         new(logger, Options.Create(new CosmosStoreOptions { RequestTimeout = TimeSpan.FromMinutes(2) }));
 
+    /// <summary>
+    /// A database of the test's own on the same endpoint, with the contract's settings as changed by
+    /// <paramref name="configure"/>; created on first use, deleted when disposed.
+    /// </summary>
+    internal OwnDatabase Own(Action<CosmosStoreOptions>? configure = null)
+    {
+        var options = new CosmosStoreOptions { ConnectionString = ConnectionString, DatabaseName = $"cartorders-own-{Guid.NewGuid():N}" };
+        configure?.Invoke(options);
+        return new OwnDatabase(new CosmosDatabase(Options.Create(options), Requests, NullLogger<CosmosDatabase>.Instance));
+    }
+
     /// <summary>The local Cosmos server the database is on, when it is on one (it can inject faults).</summary>
     internal LocalCosmosServer? Local => _local;
 
@@ -108,6 +119,24 @@ public class CosmosContractDatabase : IAsyncLifetime
             {
                 await _local.DisposeAsync();
             }
+        }
+    }
+}
+
+/// <summary>A database a test made for itself: deleted (if it was created) and its client disposed at the end.</summary>
+internal sealed class OwnDatabase(CosmosDatabase database) : IAsyncDisposable
+{
+    public CosmosDatabase Database { get; } = database;
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            using var deleted = await Database.Client.GetDatabase(Database.Options.DatabaseName).DeleteStreamAsync();
+        }
+        finally
+        {
+            Database.Dispose();
         }
     }
 }

@@ -3,8 +3,6 @@ using System.Text.Json;
 using CartOrders.Application.Ports;
 using CartOrders.Testing;
 using Microsoft.Azure.Cosmos;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace CartOrders.Storage.Cosmos.Tests;
 
@@ -88,24 +86,17 @@ public sealed class CosmosViewStoreTests(CosmosContractDatabase fixture) : IClas
     [Fact]
     public async Task Clearing_removes_the_views_of_every_generation()
     {
-        using var database = Open($"cartorders-views-test-{Guid.NewGuid():N}");
-        try
-        {
-            var views = new CosmosViewStore(database, fixture.Requests);
-            var id = Guid.NewGuid().ToString("N");
-            Assert.True(await views.UpsertAsync(View("cart", id, 1), 1, Ct));
-            Assert.True(await views.UpsertAsync(View("order", id, 1), 2, Ct));
+        await using var own = fixture.Own();
+        var views = new CosmosViewStore(own.Database, fixture.Requests);
+        var id = Guid.NewGuid().ToString("N");
+        Assert.True(await views.UpsertAsync(View("cart", id, 1), 1, Ct));
+        Assert.True(await views.UpsertAsync(View("order", id, 1), 2, Ct));
 
-            await views.ClearAsync(Ct);
+        await views.ClearAsync(Ct);
 
-            Assert.Null(await views.GetAsync("cart", id, 1, Ct));
-            Assert.Null(await views.GetAsync("order", id, 2, Ct));
-            await views.ClearAsync(Ct);
-        }
-        finally
-        {
-            await DeleteAsync(database);
-        }
+        Assert.Null(await views.GetAsync("cart", id, 1, Ct));
+        Assert.Null(await views.GetAsync("order", id, 2, Ct));
+        await views.ClearAsync(Ct);
     }
 
     [Fact]
@@ -160,38 +151,25 @@ public sealed class CosmosViewStoreTests(CosmosContractDatabase fixture) : IClas
 
         foreach (var call in calls)
         {
-            using var database = Open($"cartorders-views-test-{Guid.NewGuid():N}");
-            try
-            {
-                await call(new CosmosViewStore(database, fixture.Requests));
+            await using var own = fixture.Own();
 
-                var created = await database.Views.ReadContainerAsync(cancellationToken: Ct);
-                Assert.Equal("/pk", created.Resource.PartitionKeyPath);
-            }
-            finally
-            {
-                await DeleteAsync(database);
-            }
+            await call(new CosmosViewStore(own.Database, fixture.Requests));
+
+            var created = await own.Database.Views.ReadContainerAsync(cancellationToken: Ct);
+            Assert.Equal("/pk", created.Resource.PartitionKeyPath);
         }
     }
 
     [Fact]
     public async Task A_fresh_database_saves_its_first_generations_and_holds_the_upserted_view()
     {
-        using var database = Open($"cartorders-views-test-{Guid.NewGuid():N}");
-        try
-        {
-            var views = new CosmosViewStore(database, fixture.Requests);
+        await using var own = fixture.Own();
+        var views = new CosmosViewStore(own.Database, fixture.Requests);
 
-            Assert.True(await views.TrySaveAsync(ViewGenerationState.Initial with { LiveVersion = 3 }, Ct));
-            Assert.Equal(3, (await views.ReadAsync(Ct)).LiveVersion);
-            Assert.True(await views.UpsertAsync(View("cart", "c1", 1), 2, Ct));
-            Assert.Equal(1, (await views.GetAsync("cart", "c1", 2, Ct))?.Version);
-        }
-        finally
-        {
-            await DeleteAsync(database);
-        }
+        Assert.True(await views.TrySaveAsync(ViewGenerationState.Initial with { LiveVersion = 3 }, Ct));
+        Assert.Equal(3, (await views.ReadAsync(Ct)).LiveVersion);
+        Assert.True(await views.UpsertAsync(View("cart", "c1", 1), 2, Ct));
+        Assert.Equal(1, (await views.GetAsync("cart", "c1", 2, Ct))?.Version);
     }
 
     private static ViewDocument View(string kind, string id, long version) =>
@@ -202,13 +180,5 @@ public sealed class CosmosViewStoreTests(CosmosContractDatabase fixture) : IClas
         using var response = await fixture.Database.Views.ReadItemStreamAsync(id, new PartitionKey(id), cancellationToken: Ct);
         response.EnsureSuccessStatusCode();
         return await JsonSerializer.DeserializeAsync<ViewItem>(response.Content, CosmosJson.Options, Ct) ?? throw new JsonException("null view");
-    }
-
-    private CosmosDatabase Open(string name) =>
-        new(Options.Create(new CosmosStoreOptions { ConnectionString = fixture.ConnectionString, DatabaseName = name }), fixture.Requests, NullLogger<CosmosDatabase>.Instance);
-
-    private static async Task DeleteAsync(CosmosDatabase database)
-    {
-        using var deleted = await database.Client.GetDatabase(database.Options.DatabaseName).DeleteStreamAsync();
     }
 }
