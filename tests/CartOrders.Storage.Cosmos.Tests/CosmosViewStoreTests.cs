@@ -40,8 +40,23 @@ public sealed class CosmosViewStoreTests(CosmosContractDatabase fixture) : IClas
     {
         var views = new CosmosViewStore(fixture.Database, fixture.Requests);
 
-        await Assert.ThrowsAsync<InvalidContinuationException>(() => views.ListForMemberAsync("cart", "alice", new PageRequest(10, after), Ct));
-        await Assert.ThrowsAsync<InvalidContinuationException>(() => views.ListByStatusAsync("cart", "open", DateTimeOffset.UtcNow, new PageRequest(10, after), Ct));
+        var member = await Assert.ThrowsAsync<InvalidContinuationException>(() => views.ListForMemberAsync("cart", "alice", new PageRequest(10, after), Ct));
+        var status = await Assert.ThrowsAsync<InvalidContinuationException>(() => views.ListByStatusAsync("cart", "open", DateTimeOffset.UtcNow, new PageRequest(10, after), Ct));
+
+        string[] reasons = after.Length == 0 ? ["An empty continuation."] : ["The store refused the continuation.", "The store could not read the continuation."];
+        Assert.Contains(member.Message, reasons);
+        Assert.Contains(status.Message, reasons);
+    }
+
+    [Fact]
+    public async Task A_page_read_needs_a_container_a_mapping_and_a_way_to_run_requests()
+    {
+        var query = new QueryDefinition("SELECT * FROM c");
+        var first = PageRequest.First(10);
+
+        await Assert.ThrowsAsync<ArgumentNullException>(() => CosmosPaging.ReadPageAsync<ViewItem, ViewItem>(null!, query, first, v => v, fixture.Requests, "list-views", Ct));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => CosmosPaging.ReadPageAsync<ViewItem, ViewItem>(fixture.Database.Views, query, first, null!, fixture.Requests, "list-views", Ct));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => CosmosPaging.ReadPageAsync<ViewItem, ViewItem>(fixture.Database.Views, query, first, v => v, null!, "list-views", Ct));
     }
 
     [Fact]
