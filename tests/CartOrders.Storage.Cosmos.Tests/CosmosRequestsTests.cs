@@ -161,7 +161,8 @@ public sealed class CosmosRequestsTests
             log.Entries.Select(e => ((string)e.Values["Operation"]!, (string)e.Values["Container"]!, (int)e.Values["Status"]!, (double)e.Values["RequestCharge"]!)));
         Assert.StartsWith("Cosmos create-view on views: 201, 7.5 RU, ", log.Entries[0].Message, StringComparison.Ordinal);
         Assert.All(log.Entries, e => Assert.True((double)e.Values["ElapsedMs"]! >= 0));
-        Assert.True((double)log.Entries[2].Values["ElapsedMs"]! >= 50);
+        // The time-out's timer may fire a little before 50 ms by the stopwatch, never long before.
+        Assert.True((double)log.Entries[2].Values["ElapsedMs"]! >= 40);
     }
 
     [Fact]
