@@ -58,7 +58,7 @@ public sealed class CosmosCheckpointStoreTests(CosmosContractDatabase fixture) :
     public async Task Each_checkpoint_call_is_logged_and_counted_under_its_own_operation_name()
     {
         var log = new CapturingLogger<CosmosRequests>();
-        var store = new CosmosCheckpointStore(fixture.Database, new CosmosRequests(log));
+        var store = new CosmosCheckpointStore(fixture.Database, CosmosContractDatabase.RequestsLoggingTo(log));
         var subscription = "named-" + Guid.NewGuid().ToString("N");
 
         await store.LoadAsync(subscription, Ct);

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
 using CartOrders.Application.Ports;
+using CartOrders.Testing;
 using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CartOrders.Storage.Cosmos.Tests;
@@ -133,5 +135,69 @@ public sealed class CosmosRequestsTests
         Assert.All(charges, m => Assert.Equal(("events", (object?)200), ((string)m.Tags["container"]!, m.Tags["status"])));
         Assert.Equal(2, measured.Count(m => m.Instrument == "cartorders.cosmos.duration"));
         Assert.Equal(6.25, activity.GetTagItem(CosmosRequests.RequestChargeTag));
+    }
+
+    [Fact]
+    public async Task Every_request_is_logged_at_debug_with_its_operation_container_status_and_charge_whether_it_succeeded_failed_or_timed_out()
+    {
+        var log = new CapturingLogger<CosmosRequests>();
+        var requests = new CosmosRequests(
+            log,
+            Microsoft.Extensions.Options.Options.Create(new CosmosStoreOptions { RequestTimeout = TimeSpan.FromMilliseconds(50) }));
+        var answered = new ResponseMessage(HttpStatusCode.Created);
+        answered.Headers["x-ms-request-charge"] = "7.5";
+        var conflict = new CosmosException("Conflict", HttpStatusCode.Conflict, 0, "activity", 3.25);
+
+        using (await requests.RunAsync("create-view", "views", () => Task.FromResult(answered), CosmosRequests.Outcome))
+        {
+        }
+
+        await Assert.ThrowsAsync<CosmosException>(() => requests.RunAsync<ResponseMessage>("save", "leases", () => throw conflict, CosmosRequests.Outcome));
+        await Assert.ThrowsAsync<StoreBusyException>(() => requests.RunAsync("append", "events", () => new TaskCompletionSource<ResponseMessage>().Task, CosmosRequests.Outcome));
+
+        Assert.All(log.Entries, e => Assert.Equal(LogLevel.Debug, e.Level));
+        Assert.Equal(
+            [("create-view", "views", 201, 7.5), ("save", "leases", 409, 3.25), ("append", "events", 408, 0d)],
+            log.Entries.Select(e => ((string)e.Values["Operation"]!, (string)e.Values["Container"]!, (int)e.Values["Status"]!, (double)e.Values["RequestCharge"]!)));
+        Assert.StartsWith("Cosmos create-view on views: 201, 7.5 RU, ", log.Entries[0].Message, StringComparison.Ordinal);
+        Assert.All(log.Entries, e => Assert.True((double)e.Values["ElapsedMs"]! >= 0));
+        // The time-out's timer may fire a little before 50 ms by the stopwatch, never long before.
+        Assert.True((double)log.Entries[2].Values["ElapsedMs"]! >= 40);
+    }
+
+    [Fact]
+    public async Task A_throttle_with_a_retry_after_that_is_not_a_number_suggests_one_second()
+    {
+        var response = new ResponseMessage(HttpStatusCode.TooManyRequests, null, "throttled");
+        response.Headers["x-ms-retry-after-ms"] = "soon";
+
+        var busy = await Assert.ThrowsAsync<StoreBusyException>(
+            () => _requests.RunAsync("read-tip", "events", () => Task.FromResult(response), CosmosRequests.Outcome));
+
+        Assert.Equal(TimeSpan.FromSeconds(1), busy.RetryAfter);
+        Assert.Null(CosmosRequests.Outcome(new ResponseMessage(HttpStatusCode.OK)).RetryAfter);
+    }
+
+    [Fact]
+    public async Task A_request_and_how_to_read_its_outcome_are_required()
+    {
+        await Assert.ThrowsAsync<ArgumentNullException>(() => _requests.RunAsync<ResponseMessage>("read", "views", null!, CosmosRequests.Outcome));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => _requests.RunAsync("read", "views", () => Task.FromResult(new ResponseMessage(HttpStatusCode.OK)), null!));
+        Assert.Throws<ArgumentNullException>(() => CosmosRequests.Outcome(null!));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => _requests.ReadItemAsync<object>(null!, "id", PartitionKey.None, "read", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_successful_answer_is_handed_back_undisposed_and_a_throttled_one_is_disposed()
+    {
+        var ok = new ResponseMessage(HttpStatusCode.OK) { Content = new MemoryStream([1, 2, 3]) };
+        var throttled = new ResponseMessage(HttpStatusCode.TooManyRequests) { Content = new MemoryStream([1, 2, 3]) };
+
+        using var answered = await _requests.RunAsync("read", "views", () => Task.FromResult(ok), CosmosRequests.Outcome);
+        await Assert.ThrowsAsync<StoreBusyException>(() => _requests.RunAsync("read", "views", () => Task.FromResult(throttled), CosmosRequests.Outcome));
+
+        Assert.Same(ok, answered);
+        Assert.Equal(3, answered.Content.Length);
+        Assert.Null(throttled.Content);
     }
 }

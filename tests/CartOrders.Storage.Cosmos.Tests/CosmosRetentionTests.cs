@@ -1,5 +1,6 @@
 using System.Text;
 using CartOrders.Application.Ports;
+using CartOrders.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -37,6 +38,24 @@ public sealed class CosmosRetentionTests(CosmosContractDatabase fixture) : IClas
         Assert.Equal("43", await checkpoints.LoadAsync(live, Ct));
         Assert.Equal([1L], (await parking.ListAsync(live, Ct)).Select(p => p.Event.Version));
         Assert.Equal([stream], await parking.ParkedStreamsAsync(live, [stream], Ct));
+    }
+
+    [Fact]
+    public async Task Without_retired_subscriptions_the_hosted_sweep_ends_at_once_and_a_sweep_that_finds_nothing_logs_nothing()
+    {
+        var options = new CosmosStoreOptions { ConnectionString = fixture.ConnectionString, DatabaseName = fixture.Database.Options.DatabaseName, SweepInterval = TimeSpan.FromSeconds(1) };
+        using var database = new CosmosDatabase(Options.Create(options), fixture.Requests, NullLogger<CosmosDatabase>.Instance);
+        var log = new CapturingLogger<CosmosRetention>();
+        using var idle = new CosmosRetention(database, fixture.Requests, TimeProvider.System, log);
+
+        await idle.StartAsync(Ct);
+
+        // It has nothing to do, so it ends without waiting for its first interval.
+        await idle.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        await idle.StopAsync(Ct);
+        options.RetiredSubscriptions.Add("never-used-" + Guid.NewGuid().ToString("N")[..8]);
+        Assert.Equal(0, await idle.SweepAsync(Ct));
+        Assert.Empty(log.Entries);
     }
 
     [Fact]

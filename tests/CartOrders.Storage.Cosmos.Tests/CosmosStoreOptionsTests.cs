@@ -179,10 +179,98 @@ public sealed class CosmosStoreOptionsTests
         Assert.Contains(services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(CosmosStoreInitializer));
     }
 
+    [Fact]
+    public void Each_bad_setting_is_refused_with_its_own_message()
+    {
+        static CosmosStoreOptions Valid() => new() { AccountEndpoint = "https://contoso.documents.azure.com:443/" };
+        var name255 = new string('d', 255);
+
+        Assert.Equal("Cosmos:AccountEndpoint 'contoso' is not an absolute http(s) URL such as https://<account>.documents.azure.com:443/.", Validate(new CosmosStoreOptions { AccountEndpoint = "contoso" }));
+        Assert.Equal("Cosmos:ConnectionString needs AccountKey=<key>; to sign in with Microsoft Entra ID instead, set Cosmos:AccountEndpoint and no connection string.", Validate(new CosmosStoreOptions { ConnectionString = "AccountEndpoint=https://localhost:8081/;AccountKey= " }));
+        Assert.Equal("Cosmos:ConnectionString is not a connection string of the form AccountEndpoint=https://...;AccountKey=...;", Validate(new CosmosStoreOptions { ConnectionString = "AccountEndpoint" }));
+        Assert.Equal("Cosmos:Emulator needs Cosmos:ConnectionString with the emulator's endpoint and well-known key.", Validate(Valid().With(o => o.Emulator = true)));
+        Assert.Equal($"Cosmos:DatabaseName '{name255}d' must be 1-255 characters without '/', '\\', '?' or '#'.", Validate(Valid().With(o => o.DatabaseName = name255 + "d")));
+        Assert.Equal("Cosmos:LeasesContainer 'lea ' must be 1-255 characters without '/', '\\', '?' or '#'.", Validate(Valid().With(o => o.LeasesContainer = "lea ")));
+        Assert.Equal("Cosmos:EventsContainer 'e?' must be 1-255 characters without '/', '\\', '?' or '#'.", Validate(Valid().With(o => o.EventsContainer = "e?")));
+        Assert.Equal("Cosmos:ViewsContainer 'v\\' must be 1-255 characters without '/', '\\', '?' or '#'.", Validate(Valid().With(o => o.ViewsContainer = "v\\")));
+        Assert.Contains("Cosmos:ViewsContainer ' '", Validate(Valid().With(o => o.ViewsContainer = " ")), StringComparison.Ordinal);
+        Assert.Equal($"Cosmos:IdempotencyTtl {TimeSpan.FromMilliseconds(999)} must be at least one second (and at most {int.MaxValue} seconds).", Validate(Valid().With(o => o.IdempotencyTtl = TimeSpan.FromMilliseconds(999))));
+        Assert.Contains("Cosmos:IdempotencyTtl", Validate(Valid().With(o => o.IdempotencyTtl = TimeSpan.FromSeconds(int.MaxValue + 1L))), StringComparison.Ordinal);
+        Assert.Equal("Cosmos:MaxRetryAttemptsOnRateLimitedRequests must be 0 or more.", Validate(Valid().With(o => o.MaxRetryAttemptsOnRateLimitedRequests = -1)));
+        Assert.Equal("Cosmos:MaxRetryWaitTimeOnRateLimitedRequests must not be negative.", Validate(Valid().With(o => o.MaxRetryWaitTimeOnRateLimitedRequests = TimeSpan.FromTicks(-1))));
+        Assert.Equal("Cosmos:RequestTimeout must be positive.", Validate(Valid().With(o => o.RequestTimeout = TimeSpan.FromTicks(-1))));
+        Assert.Equal("Cosmos:SweepInterval must be at least 1 second.", Validate(Valid().With(o => o.SweepInterval = TimeSpan.FromMilliseconds(999))));
+        Assert.Equal("Cosmos:FeedPollInterval must be positive.", Validate(Valid().With(o => o.FeedPollInterval = TimeSpan.FromTicks(-1))));
+        Assert.Equal($"Cosmos:RetiredSubscriptions '{new string('r', 201)}' must be 1-200 characters without '/', '\\', '?' or '#' (a subscription name).", Validate(Valid().With(o => o.RetiredSubscriptions.Add(new string('r', 201)))));
+        Assert.Contains("Cosmos:RetiredSubscriptions 'a#b'", Validate(Valid().With(o => o.RetiredSubscriptions.Add("a#b"))), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Settings_at_their_limits_are_valid()
+    {
+        var options = new CosmosStoreOptions
+        {
+            ConnectionString = Emulator,
+            Emulator = true,
+            DatabaseName = new string('d', 255),
+            EventsContainer = "e",
+            ViewsContainer = "v v",
+            LeasesContainer = new string('l', 255),
+            IdempotencyTtl = TimeSpan.FromSeconds(1),
+            MaxRetryAttemptsOnRateLimitedRequests = 0,
+            MaxRetryWaitTimeOnRateLimitedRequests = TimeSpan.Zero,
+            RequestTimeout = TimeSpan.FromTicks(1),
+            SweepInterval = TimeSpan.FromSeconds(1),
+            FeedPollInterval = TimeSpan.FromTicks(1),
+        };
+        options.RetiredSubscriptions.Add(new string('r', 200));
+
+        Assert.True(new CosmosStoreOptionsValidator().Validate(null, options).Succeeded);
+        Assert.True(new CosmosStoreOptionsValidator().Validate(null, new CosmosStoreOptions { AccountEndpoint = "http://localhost:8081/", IdempotencyTtl = TimeSpan.FromSeconds(int.MaxValue) }).Succeeded);
+        Assert.Throws<ArgumentNullException>(() => new CosmosStoreOptionsValidator().Validate(null, null!));
+    }
+
+    [Fact]
+    public void A_connection_that_cannot_be_made_is_refused_naming_the_setting()
+    {
+        var badString = Assert.Throws<InvalidOperationException>(() => CosmosConnection.From(new CosmosStoreOptions { ConnectionString = "AccountKey=abc" }));
+        Assert.Equal("Cosmos:ConnectionString needs AccountEndpoint=<absolute http(s) URL>.", badString.Message);
+        var badEndpoint = Assert.Throws<InvalidOperationException>(() => CosmosConnection.From(new CosmosStoreOptions { AccountEndpoint = "ftp://contoso/" }));
+        Assert.Equal("Cosmos: set Cosmos:ConnectionString or an absolute Cosmos:AccountEndpoint.", badEndpoint.Message);
+        Assert.Throws<InvalidOperationException>(() => CosmosConnection.From(new CosmosStoreOptions { AccountEndpoint = " " }));
+        Assert.Throws<ArgumentNullException>(() => CosmosConnection.From(null!));
+        Assert.Throws<ArgumentNullException>(() => CosmosConnection.From(new CosmosStoreOptions { ConnectionString = Account }).ClientOptions(null!));
+        Assert.True(CosmosConnection.IsEndpoint("http://localhost:8081/"));
+        Assert.False(CosmosConnection.IsEndpoint("ftp://localhost/"));
+        Assert.False(CosmosConnection.IsEndpoint("/relative"));
+    }
+
+    [Fact]
+    public void A_connection_reads_as_its_endpoint_and_how_it_signs_in()
+    {
+        Assert.Equal("https://localhost:8081/ (account key, emulator)", CosmosConnection.From(new CosmosStoreOptions { ConnectionString = Emulator }).ToString());
+        Assert.Equal("https://contoso.documents.azure.com/ (account key)", CosmosConnection.From(new CosmosStoreOptions { ConnectionString = Account }).ToString());
+        Assert.Equal("https://contoso.documents.azure.com/ (Entra ID)", CosmosConnection.From(new CosmosStoreOptions { AccountEndpoint = "https://contoso.documents.azure.com:443/" }).ToString());
+        Assert.True(CosmosConnection.TryParse(Account + "DisableServerCertificateValidation=False", out var account, out var problem));
+        Assert.Equal((false, (string?)null), (account.Emulator, problem));
+        Assert.Equal("CartOrders", account.ClientOptions(new CosmosStoreOptions()).ApplicationName);
+        Assert.False(account.ClientOptions(new CosmosStoreOptions()).EnableContentResponseOnWrite);
+    }
+
     private static string Validate(CosmosStoreOptions options)
     {
         var result = new CosmosStoreOptionsValidator().Validate(null, options);
         Assert.True(result.Failed);
         return result.FailureMessage;
+    }
+}
+
+internal static class OptionsChanges
+{
+    /// <summary>The options after one change, for a test that varies one setting of valid options.</summary>
+    public static CosmosStoreOptions With(this CosmosStoreOptions options, Action<CosmosStoreOptions> change)
+    {
+        change(options);
+        return options;
     }
 }
