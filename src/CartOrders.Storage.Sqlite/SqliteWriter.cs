@@ -39,7 +39,10 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
     private const int MaxGroup = 512;
     private static readonly long GatherTicks = Stopwatch.Frequency * 50 / 1_000_000;
 
-    /// <summary>While waits for followers bring none, one commit in this many waits again.</summary>
+    /// <summary>After this many waits in a row that brought no write, the writer stops waiting for followers...</summary>
+    internal const int FruitlessGathers = 4;
+
+    /// <summary>...and then one commit in this many waits again.</summary>
     internal const int GatherRetry = 64;
 
     // Writes wait in _pending; the writer thread swaps the whole list out under the lock and
@@ -55,7 +58,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
     private List<Write> _pending = new(MaxGroup);
     private bool _closed;
     private int _pendingCount;
-    private bool _gatherPaysOff = true;
+    private int _fruitlessGathers;
     private int _gatherSkipped;
     private int _gatherWaits;
 
@@ -170,12 +173,13 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
     /// moment (yielding the CPU to them) so they share this commit's fsync instead of each
     /// paying for the next one. A lone writer never waits: its last group was 1. Nor does a writer
     /// whose writes come one by one from unrelated callers (commands at a moderate rate, views,
-    /// checkpoints), where the wait only burns CPU: after a wait in which no write came, the next
-    /// waits are skipped, and one in <see cref="GatherRetry"/> commits tries again.
+    /// checkpoints), where the wait only burns CPU: after <see cref="FruitlessGathers"/> waits in a
+    /// row in which no write came, the next waits are skipped, and one in <see cref="GatherRetry"/>
+    /// commits tries again. (A single fruitless wait happens among closed-loop writers too.)
     /// </summary>
     private void GatherFollowers(int lastGroup)
     {
-        if (Volatile.Read(ref _pendingCount) >= lastGroup || (!_gatherPaysOff && ++_gatherSkipped % GatherRetry != 0))
+        if (Volatile.Read(ref _pendingCount) >= lastGroup || (_fruitlessGathers >= FruitlessGathers && ++_gatherSkipped % GatherRetry != 0))
         {
             return;
         }
@@ -188,7 +192,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
             Thread.Yield();
         }
 
-        _gatherPaysOff = Volatile.Read(ref _pendingCount) > queued;
+        _fruitlessGathers = Volatile.Read(ref _pendingCount) > queued ? 0 : _fruitlessGathers + 1;
     }
 
     private void CommitGroup(List<Write> group)
