@@ -4,26 +4,6 @@ using Microsoft.Extensions.Logging;
 
 namespace CartOrders.Application.Feed;
 
-/// <summary>Settings of the hosted feed pumps (section <c>Feed</c>).</summary>
-public sealed class FeedPumpOptions
-{
-    public const string Section = "Feed";
-
-    /// <summary>
-    /// For the subscriptions no one watches live (order placement, the integration publisher; not
-    /// the projector, whose views and pushes people wait for): the least time from the start of
-    /// one batch to the start of the next while events keep coming (0 to 1 s). An event that
-    /// arrives when the subscription has been idle this long is handled at once; under a steady
-    /// load the events of this interval are handled as one batch, with one feed read and one
-    /// checkpoint write, instead of a batch per command.
-    /// </summary>
-    public TimeSpan BatchInterval { get; set; } = TimeSpan.FromMilliseconds(20);
-
-    public const string Invalid = "Feed:BatchInterval must be between 0 and 1 second.";
-
-    public bool IsValid => BatchInterval >= TimeSpan.Zero && BatchInterval <= TimeSpan.FromSeconds(1);
-}
-
 /// <summary>
 /// Runs a feed pump for the life of the host: full batches back to back while the subscription is
 /// behind, otherwise a wait for the store's append signal (or the poll interval), no sooner than
@@ -34,8 +14,6 @@ public sealed partial class FeedPumpService(FeedPump pump, ILogger<FeedPumpServi
 {
     private static readonly TimeSpan s_pollInterval = TimeSpan.FromSeconds(1);
 
-    private long _batchStarted;
-
     public string Subscription => pump.Subscription;
 
     /// <summary>The least time between the starts of two batches while events keep coming; zero for a live subscription.</summary>
@@ -45,7 +23,7 @@ public sealed partial class FeedPumpService(FeedPump pump, ILogger<FeedPumpServi
         BackgroundTurns.RunAsync(
             async token =>
             {
-                _batchStarted = Stopwatch.GetTimestamp();
+                var started = Stopwatch.GetTimestamp();
                 var handled = await pump.RunOnceAsync(cancellationToken: token);
 
                 // Only a full batch says more may be waiting; after a smaller one the pump is caught up
@@ -55,7 +33,7 @@ public sealed partial class FeedPumpService(FeedPump pump, ILogger<FeedPumpServi
                     return true;
                 }
 
-                if (handled > 0 && batchInterval - Stopwatch.GetElapsedTime(_batchStarted) is { Ticks: > 0 } rest)
+                if (handled > 0 && batchInterval - Stopwatch.GetElapsedTime(started) is { Ticks: > 0 } rest)
                 {
                     await Task.Delay(rest, token);
                 }
