@@ -193,6 +193,7 @@ public sealed class CosmosStoreOptionsTests
         Assert.Equal("Cosmos:LeasesContainer 'lea ' must be 1-255 characters without '/', '\\', '?' or '#'.", Validate(Valid().With(o => o.LeasesContainer = "lea ")));
         Assert.Equal("Cosmos:EventsContainer 'e?' must be 1-255 characters without '/', '\\', '?' or '#'.", Validate(Valid().With(o => o.EventsContainer = "e?")));
         Assert.Equal("Cosmos:ViewsContainer 'v\\' must be 1-255 characters without '/', '\\', '?' or '#'.", Validate(Valid().With(o => o.ViewsContainer = "v\\")));
+        Assert.Equal("Cosmos:ViewsContainer '/v' must be 1-255 characters without '/', '\\', '?' or '#'.", Validate(Valid().With(o => o.ViewsContainer = "/v")));
         Assert.Contains("Cosmos:ViewsContainer ' '", Validate(Valid().With(o => o.ViewsContainer = " ")), StringComparison.Ordinal);
         Assert.Equal($"Cosmos:IdempotencyTtl {TimeSpan.FromMilliseconds(999)} must be at least one second (and at most {int.MaxValue} seconds).", Validate(Valid().With(o => o.IdempotencyTtl = TimeSpan.FromMilliseconds(999))));
         Assert.Contains("Cosmos:IdempotencyTtl", Validate(Valid().With(o => o.IdempotencyTtl = TimeSpan.FromSeconds(int.MaxValue + 1L))), StringComparison.Ordinal);
