@@ -66,6 +66,62 @@ public sealed class OpenApiTests(ServerFixture server)
         }
     }
 
+    /// <summary>Every mapped operation with its operation id (what generated clients name their methods after) and tag.</summary>
+    public static TheoryData<string, string, string, string> Operations => new()
+    {
+        { "get", "/api/products", "ListProducts", "Catalog" },
+        { "get", "/api/carts", "ListCarts", "Carts" },
+        { "post", "/api/carts", "CreateCart", "Carts" },
+        { "get", "/api/carts/{cartId}", "GetCart", "Carts" },
+        { "put", "/api/carts/{cartId}/name", "RenameCart", "Carts" },
+        { "get", "/api/carts/{cartId}/events", "GetCartEvents", "Carts" },
+        { "post", "/api/carts/{cartId}/items", "AddItem", "Carts" },
+        { "put", "/api/carts/{cartId}/items/{productId}", "SetItemQuantity", "Carts" },
+        { "delete", "/api/carts/{cartId}/items/{productId}", "RemoveItem", "Carts" },
+        { "post", "/api/carts/{cartId}/collaborators", "AddCollaborator", "Carts" },
+        { "delete", "/api/carts/{cartId}/collaborators/{userId}", "RemoveCollaborator", "Carts" },
+        { "post", "/api/carts/{cartId}/checkout", "CheckOut", "Carts" },
+        { "post", "/api/carts/{cartId}/subscriptions", "SubscribeToCart", "Realtime" },
+        { "put", "/api/carts/{cartId}/subscriptions/{connectionId}", "RefreshCartSubscription", "Realtime" },
+        { "delete", "/api/carts/{cartId}/subscriptions/{connectionId}", "UnsubscribeFromCart", "Realtime" },
+        { "get", "/api/carts/{cartId}/presence", "GetCartPresence", "Realtime" },
+        { "get", "/api/orders", "ListOrders", "Orders" },
+        { "get", "/api/orders/{orderId}", "GetOrder", "Orders" },
+        { "post", "/api/orders/{orderId}/cancel", "CancelOrder", "Orders" },
+        { "post", "/api/orders/{orderId}/payment", "RecordPayment", "Orders" },
+        { "post", "/api/orders/{orderId}/shipment", "ShipOrder", "Orders" },
+        { "get", "/api/admin/orders", "ListOrdersByStatus", "Admin" },
+        { "get", "/api/admin/parked", "ListParkedEvents", "Admin" },
+        { "post", "/api/admin/parked/replay", "ReplayParkedEvents", "Admin" },
+        { "get", "/api/admin/projections", "ListProjections", "Admin" },
+        { "get", "/api/admin/projections/{name}", "GetProjection", "Admin" },
+        { "post", "/api/admin/projections/{name}/rebuild", "RebuildProjection", "Admin" },
+        { "get", "/api/health", "GetHealth", "Health" },
+        { "post", "/api/dev/tokens", "IssueDevelopmentToken", "Development" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Operations))]
+    public async Task Every_operation_has_its_stable_id_and_tag(string method, string path, string operationId, string tag)
+    {
+        var document = await DocumentAsync();
+
+        var operation = document.GetProperty("paths").GetProperty(path).GetProperty(method);
+        Assert.Equal(operationId, operation.GetProperty("operationId").GetString());
+        Assert.Equal([tag], operation.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+    }
+
+    [Fact]
+    public async Task The_document_holds_exactly_those_operations()
+    {
+        var document = await DocumentAsync();
+
+        var described = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject().Select(o => $"{o.Name} {p.Name}"))
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(Operations.Select(row => $"{row.Data.Item1} {row.Data.Item2}").Order(StringComparer.Ordinal), described);
+    }
+
     [Fact]
     public async Task The_document_declares_bearer_authentication_and_problem_responses()
     {

@@ -44,7 +44,11 @@ public sealed class OperatorOrdersTests(ServerFixture server)
 
         await customer.AssertProblemAsync(HttpStatusCode.Forbidden, "operator-only");
         (await missing.AssertProblemAsync(HttpStatusCode.BadRequest, "validation-failed")).GetProperty("errors").GetProperty("status");
-        await unknown.AssertProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+        var problem = await unknown.AssertProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+        Assert.Equal("status must name one order status.", problem.GetProperty("detail").GetString());
+        Assert.Equal(
+            "One of: placed, paymentAuthorized, shipped, rejected, cancelled.",
+            Assert.Single(problem.GetProperty("errors").GetProperty("status").EnumerateArray()).GetString());
         await anonymous.AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
     }
 

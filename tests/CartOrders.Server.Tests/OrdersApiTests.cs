@@ -157,6 +157,36 @@ public class OrdersApiTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task A_version_past_the_orders_own_is_404_naming_the_order_and_its_version()
+    {
+        var alice = await server.UserAsync("alice");
+        var orderId = await alice.PlacedOrderAsync();
+
+        using var response = await alice.GetAsync($"/api/orders/{orderId}?atVersion=9");
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.NotFound, "version-not-found");
+        Assert.Equal("The order is at version 1.", problem.GetProperty("detail").GetString());
+    }
+
+    [Theory]
+    [InlineData("cancel")]
+    [InlineData("payment")]
+    [InlineData("shipment")]
+    public async Task An_order_command_without_a_body_is_400_malformed_json_and_changes_nothing(string command)
+    {
+        var alice = await server.UserAsync("alice");
+        var ops = await server.UserAsync("ops", "operator");
+        var orderId = await alice.PlacedOrderAsync();
+
+        using var response = await ops.PostAsync($"/api/orders/{orderId}/{command}");
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "malformed-json");
+        Assert.Equal("A JSON body is required.", problem.GetProperty("detail").GetString());
+        using var order = await ops.GetAsync($"/api/orders/{orderId}");
+        Assert.Equal(1, order.ETag());
+    }
+
+    [Fact]
     public async Task An_operator_reads_any_order()
     {
         var alice = await server.UserAsync("alice");

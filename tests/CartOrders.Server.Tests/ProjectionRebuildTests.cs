@@ -212,7 +212,19 @@ public abstract class ProjectionRebuildTests : IAsyncLifetime
 
         using (var response = await customer.GetAsync("/api/admin/projections"))
         {
+            var problem = await response.AssertProblemAsync(HttpStatusCode.Forbidden, "operator-only");
+            Assert.Equal("Only an operator may see or rebuild projections.", problem.GetProperty("detail").GetString());
+        }
+
+        using (var response = await customer.GetAsync("/api/admin/projections/projector"))
+        {
             await response.AssertProblemAsync(HttpStatusCode.Forbidden, "operator-only");
+        }
+
+        // A rebuild is a command: its headers and any body are checked like every command's.
+        using (var response = await op.PostAsync(Rebuild, ApiUser.Raw("{")))
+        {
+            await response.AssertProblemAsync(HttpStatusCode.BadRequest, "malformed-json");
         }
 
         using (var response = await op.PostAsync("/api/admin/projections/no-such-projection/rebuild"))

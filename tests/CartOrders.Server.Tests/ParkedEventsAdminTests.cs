@@ -6,7 +6,7 @@ using CartOrders.Application.Integration;
 using CartOrders.Server.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CartOrders.Reliability.Tests;
+namespace CartOrders.Server.Tests;
 
 /// <summary>
 /// GET /api/admin/parked and POST /api/admin/parked/replay through the real host: a broker that
@@ -17,6 +17,8 @@ namespace CartOrders.Reliability.Tests;
 /// </summary>
 public sealed class ParkedEventsAdminTests
 {
+    private static readonly string[] Subscriptions = ["projector", "order-placement", "integration-publisher"];
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -51,6 +53,15 @@ public sealed class ParkedEventsAdminTests
         Assert.Contains("the broker refuses", entry.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.True(entry.GetProperty("parkedAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5));
         Assert.Empty(broker.Published("cart-" + bad));
+        using (var others = await ops.GetAsync("/api/admin/parked?subscription=projector"))
+        {
+            Assert.Equal(0, (await others.JsonAsync()).GetArrayLength());
+        }
+
+        using (var health = await alice.GetAsync("/api/health"))
+        {
+            Assert.Equal("on", (await health.JsonAsync()).GetProperty("publishing").GetString());
+        }
 
         // While the broker still refuses: reported, and still parked.
         using (var failed = await ops.PostAsync("/api/admin/parked/replay", new { subscription = "integration-publisher" }))
@@ -110,6 +121,12 @@ public sealed class ParkedEventsAdminTests
 
         using (var response = await alice.GetAsync("/api/admin/parked"))
         {
+            var problem = await response.AssertProblemAsync(HttpStatusCode.Forbidden, "operator-only");
+            Assert.Equal("Only an operator may see or replay parked events.", problem.GetProperty("detail").GetString());
+        }
+
+        using (var response = await alice.GetAsync("/api/admin/parked?subscription=projector"))
+        {
             await response.AssertProblemAsync(HttpStatusCode.Forbidden, "operator-only");
         }
 
@@ -118,7 +135,7 @@ public sealed class ParkedEventsAdminTests
             await response.AssertProblemAsync(HttpStatusCode.Forbidden, "operator-only");
         }
 
-        foreach (var subscription in new[] { "projector", "order-placement", "integration-publisher" })
+        foreach (var subscription in Subscriptions)
         {
             using var response = await ops.PostAsync("/api/admin/parked/replay", new { subscription });
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -128,7 +145,21 @@ public sealed class ParkedEventsAdminTests
         using (var response = await ops.PostAsync("/api/admin/parked/replay", new { subscription = "nonsense" }))
         {
             var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+            var error = Assert.Single(problem.GetProperty("errors").GetProperty("subscription").EnumerateArray()).GetString();
+            Assert.StartsWith("Not a feed subscription of this host; one of: ", error, StringComparison.Ordinal);
+            Assert.All(Subscriptions, name => Assert.Contains(name, error, StringComparison.Ordinal));
+        }
+
+        using (var response = await ops.PostAsync("/api/admin/parked/replay", new { }))
+        {
+            var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
             Assert.True(problem.GetProperty("errors").TryGetProperty("subscription", out _));
+        }
+
+        using (var response = await ops.PostAsync("/api/admin/parked/replay"))
+        {
+            var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "malformed-json");
+            Assert.Equal("A JSON body is required.", problem.GetProperty("detail").GetString());
         }
 
         using (var response = await ops.PostAsync("/api/admin/parked/replay", ApiUser.Raw("{")))
@@ -136,9 +167,21 @@ public sealed class ParkedEventsAdminTests
             await response.AssertProblemAsync(HttpStatusCode.BadRequest, "malformed-json");
         }
 
-        using (var response = await ops.GetAsync("/api/admin/parked?subscription=nonsense"))
+        foreach (var query in new[] { "?subscription=nonsense", "?subscription=", "?subscription=projector&subscription=projector" })
         {
-            await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+            using var response = await ops.GetAsync("/api/admin/parked" + query);
+            var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+            Assert.Equal("subscription must name one feed subscription of this host.", problem.GetProperty("detail").GetString());
+            var error = Assert.Single(problem.GetProperty("errors").GetProperty("subscription").EnumerateArray()).GetString();
+            Assert.StartsWith("One of: ", error, StringComparison.Ordinal);
+            Assert.All(Subscriptions, name => Assert.Contains(name, error, StringComparison.Ordinal));
+        }
+
+        foreach (var subscription in Subscriptions)
+        {
+            using var response = await ops.GetAsync("/api/admin/parked?subscription=" + subscription);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(0, (await response.JsonAsync()).GetArrayLength());
         }
     }
 
