@@ -42,6 +42,47 @@ public sealed class RequestValidationTests(ServerFixture server)
     }
 
     [Theory]
+    [InlineData("PUT", "name")]
+    [InlineData("POST", "items")]
+    [InlineData("PUT", "items/espresso-beans-250g")]
+    [InlineData("POST", "collaborators")]
+    [InlineData("POST", "checkout")]
+    [InlineData("POST", "subscriptions")]
+    public async Task A_cart_command_that_needs_a_body_sent_without_one_is_400_malformed_json_and_changes_nothing(string method, string path)
+    {
+        var alice = await server.UserAsync("alice");
+        var cartId = await alice.CreateCartAsync();
+        await alice.AddItemAsync(cartId);
+
+        using var response = await alice.SendAsync(new HttpMethod(method), $"/api/carts/{cartId}/{path}");
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "malformed-json");
+        Assert.Equal("A JSON body is required.", problem.GetProperty("detail").GetString());
+        using var cart = await alice.GetAsync($"/api/carts/{cartId}");
+        Assert.Equal(2, cart.ETag());
+    }
+
+    [Theory]
+    [InlineData("PUT")]
+    [InlineData("DELETE")]
+    public async Task A_subscription_refresh_or_removal_checks_its_body_and_headers_like_any_command(string method)
+    {
+        var alice = await server.UserAsync("alice");
+        var cartId = await alice.CreateCartAsync();
+        var path = $"/api/carts/{cartId}/subscriptions/conn-1";
+
+        using (var response = await alice.SendAsync(new HttpMethod(method), path, Raw("{")))
+        {
+            await response.AssertProblemAsync(HttpStatusCode.BadRequest, "malformed-json");
+        }
+
+        using (var response = await alice.SendAsync(new HttpMethod(method), path, ifMatch: "soon"))
+        {
+            await response.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid-if-match");
+        }
+    }
+
+    [Theory]
     [InlineData("{")]
     [InlineData("not json")]
     [InlineData("{\"productId\": }")]
