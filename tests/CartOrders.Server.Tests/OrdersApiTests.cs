@@ -180,8 +180,7 @@ public class OrdersApiTests(ServerFixture server)
 
         using var response = await ops.PostAsync($"/api/orders/{orderId}/{command}");
 
-        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "malformed-json");
-        Assert.Equal("A JSON body is required.", problem.GetProperty("detail").GetString());
+        await response.AssertBodyRequiredAsync();
         using var order = await ops.GetAsync($"/api/orders/{orderId}");
         Assert.Equal(1, order.ETag());
     }

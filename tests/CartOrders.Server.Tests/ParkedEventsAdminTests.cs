@@ -164,8 +164,7 @@ public sealed class ParkedEventsAdminTests
 
         using (var response = await ops.PostAsync("/api/admin/parked/replay"))
         {
-            var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "malformed-json");
-            Assert.Equal("A JSON body is required.", problem.GetProperty("detail").GetString());
+            await response.AssertBodyRequiredAsync();
         }
 
         using (var response = await ops.PostAsync("/api/admin/parked/replay", ApiUser.Raw("{")))

@@ -56,8 +56,7 @@ public sealed class RequestValidationTests(ServerFixture server)
 
         using var response = await alice.SendAsync(new HttpMethod(method), $"/api/carts/{cartId}/{path}");
 
-        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "malformed-json");
-        Assert.Equal("A JSON body is required.", problem.GetProperty("detail").GetString());
+        await response.AssertBodyRequiredAsync();
         using var cart = await alice.GetAsync($"/api/carts/{cartId}");
         Assert.Equal(2, cart.ETag());
     }

@@ -167,6 +167,13 @@ public static class Responses
         return body;
     }
 
+    /// <summary>Asserts the answer to a command that needs a body and was sent none: 400 malformed-json, saying so.</summary>
+    public static async Task AssertBodyRequiredAsync(this HttpResponseMessage response)
+    {
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "malformed-json");
+        Assert.Equal("A JSON body is required.", problem.GetProperty("detail").GetString());
+    }
+
     public static long ETag(this HttpResponseMessage response)
     {
         ArgumentNullException.ThrowIfNull(response);
