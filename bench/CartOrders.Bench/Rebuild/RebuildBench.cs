@@ -109,26 +109,20 @@ internal static class RebuildBench
         var scans = rounds.Select(r => r.Scan).ToList();
         var rebuilds = rounds.Select(r => r.Rebuild).ToList();
         var blueGreens = rounds.Select(r => r.BlueGreen).ToList();
-        report.Add(new ResultRow(Part, "read the whole feed, no handling (the ceiling of a rebuild)", $"{Format.Rate(Median(scans, r => r.Rate), "events")} (median of {rounds.Count} rounds: {Rates(scans)}; {Median(scans, r => r.CpuPerEvent):0.00} µs of CPU per event)"));
+        report.Add(new ResultRow(Part, "read the whole feed, no handling (the ceiling of a rebuild)", $"{Format.Rate(Statistics.Median(scans.Select(r => r.Rate)), "events")} (median of {rounds.Count} rounds: {Rates(scans)}; {Statistics.Median(scans.Select(r => r.CpuPerEvent)):0.00} µs of CPU per event)"));
         report.Add(new ResultRow(
             Part,
             $"rebuild all views from {Format.Count(rebuilds[0].Events)} events (batches of {Format.Count(BatchSize)})",
-            $"{Format.Rate(Median(rebuilds, r => r.Rate), "events")} (median: {Rates(rebuilds)}; {Format.Count(rebuilds[0].Batches)} batches, {Format.Count(rebuilds[0].Pushes)} pushes; {Median(rebuilds, r => r.CpuPerEvent):0.0} µs of CPU per event)"));
+            $"{Format.Rate(Statistics.Median(rebuilds.Select(r => r.Rate)), "events")} (median: {Rates(rebuilds)}; {Format.Count(rebuilds[0].Batches)} batches, {Format.Count(rebuilds[0].Pushes)} pushes; {Statistics.Median(rebuilds.Select(r => r.CpuPerEvent)):0.0} µs of CPU per event)"));
         var rebuildRatios = rounds.Select(r => r.Rebuild.Rate / r.Scan.Rate).ToList();
-        report.Add(new ResultRow(Part, "projector over the feed against the feed read with no handling, same rounds", $"{Median(rebuildRatios, r => r):P0} (median of {Ratios(rebuildRatios)})"));
+        report.Add(new ResultRow(Part, "projector over the feed against the feed read with no handling, same rounds", $"{Statistics.Median(rebuildRatios):P0} (median of {Ratios(rebuildRatios)})"));
         report.Add(new ResultRow(
             Part,
             $"blue/green rebuild: a new generation from {Format.Count(blueGreens[0].Events)} events beside the live views, then swapped in (batches of {Format.Count(BatchSize)})",
-            $"{Format.Rate(Median(blueGreens, r => r.Rate), "events")} (median: {Rates(blueGreens)})"));
+            $"{Format.Rate(Statistics.Median(blueGreens.Select(r => r.Rate)), "events")} (median: {Rates(blueGreens)})"));
         var blueGreenRatios = rounds.Select(r => r.BlueGreen.Rate / r.Scan.Rate).ToList();
-        var ratio = Median(blueGreenRatios, r => r);
+        var ratio = Statistics.Median(blueGreenRatios);
         report.Add(new ResultRow(Part, "blue/green rebuild against the feed read with no handling, same rounds", $"{ratio:P0} (median of {Ratios(blueGreenRatios)})", "≥ 70%", ratio >= 0.7));
-    }
-
-    private static double Median<T>(IReadOnlyList<T> items, Func<T, double> value)
-    {
-        var sorted = items.Select(value).Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static string Rates(IEnumerable<Run> runs) => string.Join(", ", runs.Select(r => Format.Count((long)r.Rate)));

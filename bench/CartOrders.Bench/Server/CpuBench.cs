@@ -30,11 +30,11 @@ internal static class CpuBench
             }
         }
 
-        var mine = Median(samples["this build"]);
+        var mine = Statistics.Median(samples["this build"]);
         report.Add(new ResultRow(Part, $"server CPU per add-item command at {Rate:N0} commands/s, this build (median of {Rounds} runs)", $"{mine:0} µs"));
         if (options.BaselineDll is { } dllOfBaseline)
         {
-            var before = Median(samples["baseline"]);
+            var before = Statistics.Median(samples["baseline"]);
             report.Add(new ResultRow(Part, $"server CPU per add-item command, baseline {Machine.DescribeBuild(dllOfBaseline)} (median of {Rounds} runs, alternating)", $"{before:0} µs"));
             report.Add(new ResultRow(Part, "CPU per command, this build / baseline", Format.Ratio(mine / before), "≤ 0.5x", mine / before <= 0.5));
         }
@@ -58,5 +58,4 @@ internal static class CpuBench
         return meter.PerCommand(result.Ok, options.Duration / (warmup + options.Duration));
     }
 
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 }
