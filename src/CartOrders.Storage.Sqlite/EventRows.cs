@@ -58,6 +58,36 @@ internal static class EventRows
         return events;
     }
 
+    /// <summary>Runs the bound snapshot query (version, schema, state, updated_at) and reads its row, if any; resets it afterwards.</summary>
+    public static Snapshot? ReadSnapshot(SqliteConnection connection, sqlite3_stmt statement, string streamId)
+    {
+        try
+        {
+            var rc = raw.sqlite3_step(statement);
+            if (rc == raw.SQLITE_DONE)
+            {
+                return null;
+            }
+
+            if (rc != raw.SQLITE_ROW)
+            {
+                SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+            }
+
+            return new Snapshot(
+                streamId,
+                raw.sqlite3_column_int64(statement, 0),
+                Encoding.UTF8.GetString(raw.sqlite3_column_blob(statement, 1)),
+                raw.sqlite3_column_blob(statement, 2).ToArray(),
+                raw.sqlite3_column_int64(statement, 3).ToTime());
+        }
+        finally
+        {
+            raw.sqlite3_reset(statement);
+            raw.sqlite3_clear_bindings(statement);
+        }
+    }
+
     /// <summary>Throws what SQLite reported, as the ADO.NET layer would.</summary>
     public static void Check(SqliteConnection connection, int rc)
     {

@@ -107,14 +107,12 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
         return Task.FromResult<IReadOnlyList<StoredEvent>>(EventRows.Read(read.Connection, query, 0, ref unused));
     }
 
-    public async Task<Snapshot?> ReadSnapshotAsync(string streamId, CancellationToken cancellationToken = default)
+    public Task<Snapshot?> ReadSnapshotAsync(string streamId, CancellationToken cancellationToken = default)
     {
         using var read = database.OpenRead();
-        var query = read.Statements.Bind("SELECT version, schema, state, updated_at FROM snapshots WHERE stream_id = $s", ("$s", streamId));
-        using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new Snapshot(streamId, reader.GetInt64(0), reader.GetString(1), reader.Bytes(2), reader.GetInt64(3).ToTime())
-            : null;
+        var query = read.Statements.Native("SELECT version, schema, state, updated_at FROM snapshots WHERE stream_id = ?1");
+        EventRows.Check(read.Connection, raw.sqlite3_bind_text(query, 1, streamId));
+        return Task.FromResult(EventRows.ReadSnapshot(read.Connection, query, streamId));
     }
 
     public async Task<IdempotencyRecord?> FindIdempotencyAsync(string streamId, string key, CancellationToken cancellationToken = default)

@@ -82,9 +82,17 @@ public sealed class StreamLoader : IDisposable
         where TState : class
         where TEvent : IDomainEvent
     {
-        return TryRecall(type, streamId, out var recent) && recent.Version >= atLeast
-            ? recent
-            : await LoadLatestAsync(type, streamId, cancellationToken);
+        if (TryRecall(type, streamId, out var recent) && recent.Version >= atLeast)
+        {
+            return recent;
+        }
+
+        // A snapshot at that version or later is enough: the events after it come later in the feed.
+        // In a rebuild, which reads old events of streams that have long moved on, that is nearly
+        // every load, and it saves the tail's read.
+        var loaded = await FoldAsync(type, streamId, _ => true, long.MaxValue, DateTimeOffset.MaxValue, cancellationToken, enoughAt: atLeast);
+        Remember(type, streamId, loaded);
+        return loaded;
     }
 
     /// <summary>The stream's latest state from the store, which is then remembered.</summary>
@@ -150,7 +158,8 @@ public sealed class StreamLoader : IDisposable
         Func<Snapshot, bool> usable,
         long toVersion,
         DateTimeOffset until,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        long enoughAt = long.MaxValue)
         where TState : class
         where TEvent : IDomainEvent
     {
@@ -167,9 +176,9 @@ public sealed class StreamLoader : IDisposable
             updatedAt = snapshot.UpdatedAt;
         }
 
-        if (state is not null && _store.SnapshotIsHead)
+        if (state is not null && (_store.SnapshotIsHead || version >= enoughAt))
         {
-            // The snapshot is the head: no events follow it, so the tail is not read (one read per load).
+            // The snapshot is the head (no events follow it) or as recent as the caller needs: the tail is not read (one read per load).
             return new Loaded<TState>(state, version, updatedAt);
         }
 
