@@ -136,8 +136,59 @@ public sealed class ProjectorTests
         Assert.All(log.Entries, e => Assert.Equal((LogLevel.Warning, "hub down"), (e.Level, e.Exception?.Message)));
     }
 
+    [Fact]
+    public async Task A_rebuild_writes_the_view_of_a_state_it_already_wrote_into_the_same_generation_only_once()
+    {
+        await using var h = new Harness();
+        await h.Cart("c1", new CreateCart(Alice, new CartId("c1")));
+        await h.Cart("c1", new AddItem(Alice, Product(0), 1));
+        await h.Cart("c1", new AddItem(Alice, Product(1), 1));
+        var generations = new CountingGenerations(new Storage.Sqlite.SqliteViewStore(h.Database));
+        var projector = new Projector(new StreamLoader(h.Store), h.Views, h.Notifier, NullLogger<Projector>.Instance, generations);
+        var events = (await h.Feed.ReadAsync(null, 100, Ct)).Events;
+
+        // The first batch's load gives the latest state (version 3); the second batch's is the same state, remembered.
+        await projector.ProjectIntoAsync([.. events.Take(2)], 2, Ct);
+        await projector.ProjectIntoAsync([.. events.Skip(2)], 2, Ct);
+
+        Assert.Equal(1, generations.Upserts);
+        Assert.Equal(3, (await generations.GetAsync(Projector.CartKind, "c1", 2, Ct))!.Version);
+
+        // Another generation, or a newer state, is written.
+        await projector.ProjectIntoAsync([.. events.Skip(2)], 3, Ct);
+        await h.Cart("c1", new AddItem(Alice, Product(2), 1));
+        await projector.ProjectIntoAsync([.. (await h.Feed.ReadAsync(null, 100, Ct)).Events.Skip(3)], 2, Ct);
+
+        Assert.Equal(3, generations.Upserts);
+        Assert.Equal(3, (await generations.GetAsync(Projector.CartKind, "c1", 3, Ct))!.Version);
+        Assert.Equal(4, (await generations.GetAsync(Projector.CartKind, "c1", 2, Ct))!.Version);
+        Assert.Empty(h.Notifier.Updates);
+    }
+
     private static EventToAppend Event(IDomainEvent e) =>
         new(Guid.NewGuid(), EventSerializer.TypeName(e), EventSerializer.Serialize(e), new EventMetadata("alice", DateTimeOffset.UtcNow));
+
+    /// <summary>The store's generations, counting the views written into them.</summary>
+    private sealed class CountingGenerations(IViewGenerations inner) : IViewGenerations
+    {
+        private int _upserts;
+
+        public int Upserts => _upserts;
+
+        public Task<ViewGenerationState> ReadAsync(CancellationToken cancellationToken = default) => inner.ReadAsync(cancellationToken);
+
+        public Task<bool> TrySaveAsync(ViewGenerationState state, CancellationToken cancellationToken = default) => inner.TrySaveAsync(state, cancellationToken);
+
+        public Task<bool> UpsertAsync(ViewDocument document, int generation, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _upserts);
+            return inner.UpsertAsync(document, generation, cancellationToken);
+        }
+
+        public Task<ViewDocument?> GetAsync(string kind, string id, int generation, CancellationToken cancellationToken = default) => inner.GetAsync(kind, id, generation, cancellationToken);
+
+        public Task DropAsync(int generation, CancellationToken cancellationToken = default) => inner.DropAsync(generation, cancellationToken);
+    }
 
     private sealed class FailingNotifier : IRealtimeNotifier
     {

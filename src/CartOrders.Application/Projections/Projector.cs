@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CartOrders.Application.Commands;
 using CartOrders.Application.Feed;
 using CartOrders.Application.Ports;
@@ -52,8 +53,17 @@ public sealed partial class Projector(StreamLoader loader, IViewStore views, IRe
             : ProjectAsync(events, generation, cancellationToken);
     }
 
-    /// <summary>A view made from a stream's state, and the pushes to make once it is written to the live views.</summary>
-    private sealed record ViewChange(ViewDocument Document, Func<Task> Push);
+    /// <summary>A view made from a stream's state (<paramref name="Source"/>, as the loader gave it), and the pushes to make once it is written to the live views.</summary>
+    private sealed record ViewChange(ViewDocument Document, Func<Task> Push, object Source);
+
+    /// <summary>
+    /// The generation each state the loader still remembers was last written into by a rebuild
+    /// (<see cref="ProjectIntoAsync"/>). A stream's events come in several batches of a rebuild, and
+    /// the loader, asked for at least each batch's last version, gives the same remembered state
+    /// again; its view is then already in the generation (views only move up), so it is neither
+    /// made nor written again. Weak keys: an entry lives as long as the loader remembers the state.
+    /// </summary>
+    private readonly ConditionalWeakTable<object, StrongBox<int>> _rebuiltInto = new();
 
     /// <summary>
     /// Loads every stream's state first, then reads which generation is being built, then writes.
@@ -65,7 +75,7 @@ public sealed partial class Projector(StreamLoader loader, IViewStore views, IRe
     {
         var streams = events.GroupBy(e => e.StreamId).ToList();
         var changes = new ViewChange?[streams.Count];
-        await ForEachAsync(Enumerable.Range(0, streams.Count).ToList(), async (i, token) => changes[i] = await MakeAsync(streams[i], token), cancellationToken);
+        await ForEachAsync(Enumerable.Range(0, streams.Count).ToList(), async (i, token) => changes[i] = await MakeAsync(streams[i], intoOnly, token), cancellationToken);
         var building = intoOnly is null && generations is not null ? (await generations.ReadAsync(cancellationToken)).Rebuild?.Generation : null;
         await ForEachAsync(
             changes.OfType<ViewChange>().ToList(),
@@ -74,6 +84,7 @@ public sealed partial class Projector(StreamLoader loader, IViewStore views, IRe
                 if (intoOnly is { } only)
                 {
                     await generations!.UpsertAsync(change.Document, only, token);
+                    _rebuiltInto.AddOrUpdate(change.Source, new StrongBox<int>(only));
                     return;
                 }
 
@@ -98,15 +109,19 @@ public sealed partial class Projector(StreamLoader loader, IViewStore views, IRe
                 new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentStreams, CancellationToken = cancellationToken },
                 (item, token) => new ValueTask(work(item, token)));
 
-    private Task<ViewChange?> MakeAsync(IGrouping<string, StoredEvent> stream, CancellationToken cancellationToken) =>
-        stream.Key.StartsWith("cart-", StringComparison.Ordinal) ? MakeCartAsync(stream.Key, stream, cancellationToken)
-        : stream.Key.StartsWith("order-", StringComparison.Ordinal) ? MakeOrderAsync(stream.Key, stream.Max(e => e.Version), cancellationToken)
+    private Task<ViewChange?> MakeAsync(IGrouping<string, StoredEvent> stream, int? intoOnly, CancellationToken cancellationToken) =>
+        stream.Key.StartsWith("cart-", StringComparison.Ordinal) ? MakeCartAsync(stream.Key, stream, intoOnly, cancellationToken)
+        : stream.Key.StartsWith("order-", StringComparison.Ordinal) ? MakeOrderAsync(stream.Key, stream.Max(e => e.Version), intoOnly, cancellationToken)
         : Task.FromResult<ViewChange?>(null);
 
-    private async Task<ViewChange?> MakeCartAsync(string streamId, IEnumerable<StoredEvent> events, CancellationToken cancellationToken)
+    /// <summary>Whether a rebuild into <paramref name="intoOnly"/> already wrote the view of this very state.</summary>
+    private bool Rebuilt(object loaded, int? intoOnly) =>
+        intoOnly is { } generation && _rebuiltInto.TryGetValue(loaded, out var written) && written.Value == generation;
+
+    private async Task<ViewChange?> MakeCartAsync(string streamId, IEnumerable<StoredEvent> events, int? intoOnly, CancellationToken cancellationToken)
     {
         var loaded = await loader.LoadAtLeastAsync(StreamTypes.Cart, streamId, events.Max(e => e.Version), cancellationToken);
-        if (loaded.State is not { } cart)
+        if (loaded.State is not { } cart || Rebuilt(loaded, intoOnly))
         {
             return null;
         }
@@ -132,7 +147,7 @@ public sealed partial class Projector(StreamLoader loader, IViewStore views, IRe
             // it made the loaded version (the stream may have moved on since the batch was read).
             var update = CartUpdate.After(view, events.MaxBy(e => e.Version));
             await PushAsync(() => notifier.CartUpdatedAsync(update, cancellationToken), streamId);
-        });
+        }, loaded);
     }
 
     /// <summary>
@@ -162,17 +177,17 @@ public sealed partial class Projector(StreamLoader loader, IViewStore views, IRe
         return changes.Distinct();
     }
 
-    private async Task<ViewChange?> MakeOrderAsync(string streamId, long atLeast, CancellationToken cancellationToken)
+    private async Task<ViewChange?> MakeOrderAsync(string streamId, long atLeast, int? intoOnly, CancellationToken cancellationToken)
     {
         var loaded = await loader.LoadAtLeastAsync(StreamTypes.Order, streamId, atLeast, cancellationToken);
-        if (loaded.State is not { } order)
+        if (loaded.State is not { } order || Rebuilt(loaded, intoOnly))
         {
             return null;
         }
 
         var view = Projection.ToView(order, loaded.Version);
         var document = new ViewDocument(OrderKind, order.OrderId, loaded.Version, [order.CustomerId], Json.Serialize(view), loaded.UpdatedAt);
-        return new ViewChange(document, () => PushAsync(() => notifier.OrderUpdatedAsync(view, cancellationToken), streamId));
+        return new ViewChange(document, () => PushAsync(() => notifier.OrderUpdatedAsync(view, cancellationToken), streamId), loaded);
     }
 
     // A push is best effort: the view is written and clients can always read it, so a failed
