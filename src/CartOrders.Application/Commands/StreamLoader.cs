@@ -53,7 +53,7 @@ public sealed class StreamLoader : IDisposable
         where TEvent : IDomainEvent
     {
         var toVersion = atVersion ?? long.MaxValue;
-        return FoldAsync(type, streamId, snapshot => snapshot.Version <= toVersion, toVersion, DateTimeOffset.MaxValue, cancellationToken);
+        return FoldAsync(type, streamId, snapshot => snapshot.Version <= toVersion, toVersion, DateTimeOffset.MaxValue, long.MaxValue, cancellationToken);
     }
 
     /// <summary>
@@ -68,7 +68,7 @@ public sealed class StreamLoader : IDisposable
         CancellationToken cancellationToken = default)
         where TState : class
         where TEvent : IDomainEvent =>
-        FoldAsync(type, streamId, snapshot => snapshot.UpdatedAt <= at, long.MaxValue, at, cancellationToken);
+        FoldAsync(type, streamId, snapshot => snapshot.UpdatedAt <= at, long.MaxValue, at, long.MaxValue, cancellationToken);
 
     /// <summary>
     /// The stream's state at <paramref name="atLeast"/> or later: the remembered one when it is
@@ -90,7 +90,7 @@ public sealed class StreamLoader : IDisposable
         // A snapshot at that version or later is enough: the events after it come later in the feed.
         // In a rebuild, which reads old events of streams that have long moved on, that is nearly
         // every load, and it saves the tail's read.
-        var loaded = await FoldAsync(type, streamId, _ => true, long.MaxValue, DateTimeOffset.MaxValue, cancellationToken, enoughAt: atLeast);
+        var loaded = await FoldAsync(type, streamId, _ => true, long.MaxValue, DateTimeOffset.MaxValue, atLeast, cancellationToken);
         Remember(type, streamId, loaded);
         return loaded;
     }
@@ -152,14 +152,16 @@ public sealed class StreamLoader : IDisposable
     /// <summary>Forgets the stream, after a write found the remembered state was not the latest.</summary>
     public void Forget(string streamId) => _recent.Remove(streamId);
 
+    /// <summary>Folds the stream from its snapshot (when <paramref name="usable"/>) and the events after it, up to <paramref name="toVersion"/> and <paramref name="until"/>.</summary>
+    /// <param name="enoughAt">A usable snapshot at this version or later is the answer as it is: the events after it are not read.</param>
     private async Task<Loaded<TState>> FoldAsync<TState, TEvent>(
         StreamType<TState, TEvent> type,
         string streamId,
         Func<Snapshot, bool> usable,
         long toVersion,
         DateTimeOffset until,
-        CancellationToken cancellationToken,
-        long enoughAt = long.MaxValue)
+        long enoughAt,
+        CancellationToken cancellationToken)
         where TState : class
         where TEvent : IDomainEvent
     {
