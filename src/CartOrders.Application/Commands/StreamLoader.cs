@@ -72,41 +72,30 @@ public sealed class StreamLoader : IDisposable
 
     /// <summary>
     /// The stream's state at <paramref name="atLeast"/> or later: the remembered one when it is
-    /// that recent, otherwise the latest from the store (which is then remembered).
+    /// that recent, otherwise from the store (and then remembered): its snapshot alone when that
+    /// reaches <paramref name="atLeast"/> (the caller, the projector, is fed the events after it
+    /// later; in a rebuild, which reads old events of streams that have long moved on, that is nearly
+    /// every load, and it saves the tail's read), else the latest.
     /// </summary>
-    public async Task<Loaded<TState>> LoadAtLeastAsync<TState, TEvent>(
+    public Task<Loaded<TState>> LoadAtLeastAsync<TState, TEvent>(
         StreamType<TState, TEvent> type,
         string streamId,
         long atLeast,
         CancellationToken cancellationToken = default)
         where TState : class
-        where TEvent : IDomainEvent
-    {
-        if (TryRecall(type, streamId, out var recent) && recent.Version >= atLeast)
-        {
-            return recent;
-        }
-
-        // A snapshot at that version or later is enough: the events after it come later in the feed.
-        // In a rebuild, which reads old events of streams that have long moved on, that is nearly
-        // every load, and it saves the tail's read.
-        var loaded = await FoldAsync(type, streamId, _ => true, long.MaxValue, DateTimeOffset.MaxValue, atLeast, cancellationToken);
-        Remember(type, streamId, loaded);
-        return loaded;
-    }
+        where TEvent : IDomainEvent =>
+        TryRecall(type, streamId, out var recent) && recent.Version >= atLeast
+            ? Task.FromResult(recent)
+            : LoadAndRememberAsync(type, streamId, atLeast, cancellationToken);
 
     /// <summary>The stream's latest state from the store, which is then remembered.</summary>
-    public async Task<Loaded<TState>> LoadLatestAsync<TState, TEvent>(
+    public Task<Loaded<TState>> LoadLatestAsync<TState, TEvent>(
         StreamType<TState, TEvent> type,
         string streamId,
         CancellationToken cancellationToken = default)
         where TState : class
-        where TEvent : IDomainEvent
-    {
-        var loaded = await LoadAsync(type, streamId, cancellationToken: cancellationToken);
-        Remember(type, streamId, loaded);
-        return loaded;
-    }
+        where TEvent : IDomainEvent =>
+        LoadAndRememberAsync(type, streamId, long.MaxValue, cancellationToken);
 
     /// <summary>The most recent state of the stream this process has seen, if it still remembers one.</summary>
     public bool TryRecall<TState, TEvent>(StreamType<TState, TEvent> type, string streamId, out Loaded<TState> loaded)
@@ -151,6 +140,16 @@ public sealed class StreamLoader : IDisposable
 
     /// <summary>Forgets the stream, after a write found the remembered state was not the latest.</summary>
     public void Forget(string streamId) => _recent.Remove(streamId);
+
+    /// <summary>The stream's state from the store, its snapshot alone when that reaches <paramref name="enoughAt"/>; remembered.</summary>
+    private async Task<Loaded<TState>> LoadAndRememberAsync<TState, TEvent>(StreamType<TState, TEvent> type, string streamId, long enoughAt, CancellationToken cancellationToken)
+        where TState : class
+        where TEvent : IDomainEvent
+    {
+        var loaded = await FoldAsync(type, streamId, _ => true, long.MaxValue, DateTimeOffset.MaxValue, enoughAt, cancellationToken);
+        Remember(type, streamId, loaded);
+        return loaded;
+    }
 
     /// <summary>Folds the stream from its snapshot (when <paramref name="usable"/>) and the events after it, up to <paramref name="toVersion"/> and <paramref name="until"/>.</summary>
     /// <param name="enoughAt">A usable snapshot at this version or later is the answer as it is: the events after it are not read.</param>

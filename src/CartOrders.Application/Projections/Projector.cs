@@ -9,8 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace CartOrders.Application.Projections;
 
 /// <summary>
-/// Keeps the views: for each stream in a batch, folds the stream's current state (snapshot +
-/// tail) with the same projection as command replies and writes it if newer. Only after a view
+/// Keeps the views: for each stream in a batch, takes a state at or after the batch's last event
+/// (remembered, or loaded: snapshot, and the tail only when the snapshot is older), projects it with
+/// the same projection as command replies and writes it if newer. Only after a view
 /// write does it push the change, so a push is never ahead of the view and versions only go up.
 /// Idempotent: replaying a batch writes nothing new and pushes nothing.
 /// The streams of a batch are independent, so they are projected concurrently (bounded), each
