@@ -37,7 +37,7 @@ internal sealed partial record Calibration(double SyncsPerSecond, Latencies Sync
     /// rewrites its frames from the start after each checkpoint, so no sync also carries a change
     /// of the file's size.
     /// </summary>
-    private static (double PerSecond, Latencies Syncs) MeasureDiskSync(TimeSpan budget)
+    public static (double PerSecond, Latencies Syncs) MeasureDiskSync(TimeSpan budget)
     {
         var path = Path.Combine(Path.GetTempPath(), $"cartorders-bench-sync-{Environment.ProcessId}.bin");
         try
