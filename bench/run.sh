@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures CartOrders on this machine, side by side with Marten on PostgreSQL 15, and prints
 # one markdown table. Usage: bench/run.sh [part] [options]   (default: all; see --help)
-#   bench/run.sh                 every part, 15 s per load (about 5 minutes)
+#   bench/run.sh                 every part, 15 s per load (about 6-7 minutes)
 #   bench/run.sh store --quick   one part, small sizes, 3 s per load
 #   bench/run.sh soak            the soak: 10 min of mixed load (--minutes M), docs/reliability.md
 #   bench/run.sh cosmos          round trips and bytes per command on the Cosmos store (docs/cosmos.md)
