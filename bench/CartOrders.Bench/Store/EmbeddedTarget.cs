@@ -18,10 +18,13 @@ internal sealed class EmbeddedTarget : IAppendTarget
             Options.Create(new SqliteStoreOptions { Path = _folder.File("bench.db"), Durability = durability }),
             NullLogger<SqliteDatabase>.Instance);
         _store = new SqliteEventStore(_database);
+        Durability = durability;
         Name = durability == SqliteDurability.Full ? "embedded (SQLite, fsync per commit)" : "embedded (SQLite, synchronous=NORMAL)";
     }
 
     public string Name { get; }
+
+    public SqliteDurability Durability { get; }
 
     public Task AppendAsync(string streamId, long expectedVersion, CancellationToken cancellationToken) =>
         _store.AppendAsync(
