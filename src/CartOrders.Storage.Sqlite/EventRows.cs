@@ -6,10 +6,10 @@ using SQLitePCL;
 namespace CartOrders.Storage.Sqlite;
 
 /// <summary>
-/// Reads event rows (and a stream's snapshot row) through SQLite's C API. The feed and long stream reads materialize many rows,
-/// and the ADO.NET reader's per-column overhead cost more than the reading itself (about twice
-/// the CPU per row). Consecutive rows mostly repeat their stream, type and user, so those strings
-/// are reused rather than decoded again.
+/// Reads event rows (and a stream's snapshot row) through SQLite's C API. The feed and long
+/// stream reads materialize many rows, and the ADO.NET reader's per-column overhead cost more
+/// than the reading itself (about twice the CPU per row). Consecutive rows mostly repeat their
+/// stream, type and user, so those strings are reused rather than decoded again.
 /// </summary>
 internal static class EventRows
 {
