@@ -21,8 +21,9 @@ dotnet build CartOrders.sln -c Release -warnaserror -nologo -v quiet
 
 echo "==> testing"
 set +e
-dotnet test --solution CartOrders.sln -c Release --no-build \
-  --results-directory "$PWD/$results" --report-xunit-trx "$@"
+# Each test project writes $results/<project>.trx (tests/Directory.Build.props).
+CARTORDERS_TEST_TRX=true dotnet test --solution CartOrders.sln -c Release --no-build \
+  --results-directory "$PWD/$results" "$@"
 status=$?
 set -e
 
